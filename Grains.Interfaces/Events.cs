@@ -1,0 +1,14 @@
+namespace OrleansReco.Grains.Interfaces;
+
+/// <summary>What a shopper did with an item. The weight of each type is configured on the silo.</summary>
+[GenerateSerializer, Alias("OrleansReco.EventType")]
+public enum EventType
+{
+    View = 0,
+    Cart = 1,
+    Purchase = 2,
+}
+
+/// <summary>One behaviour event, already validated by the Gateway. Time is event time, so history can be replayed.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.BehaviourEvent")]
+public sealed record BehaviourEvent(string ItemId, EventType Type, DateTimeOffset Timestamp);

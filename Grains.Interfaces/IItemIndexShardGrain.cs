@@ -1,0 +1,21 @@
+namespace OrleansReco.Grains.Interfaces;
+
+/// <summary>
+/// One partition of the item index (keyed by shard number): the occurrence counts, categories and popularity of
+/// the items that hash to it. Partitioned so that no single grain sees every event.
+/// </summary>
+[Alias("OrleansReco.IItemIndexShardGrain")]
+public interface IItemIndexShardGrain : IGrainWithIntegerKey
+{
+    /// <summary>Replaces what the shard knows of one item. Absolute values, so a repeated report is harmless.</summary>
+    [Alias("Report")]
+    Task Report(ItemStats stats);
+
+    /// <summary>The stats of the given items; items the shard has never heard of are left out.</summary>
+    [Alias("Lookup")]
+    Task<IReadOnlyList<ItemStats>> Lookup(IReadOnlyList<string> itemIds);
+
+    /// <summary>The shard's most popular available items, optionally of one category.</summary>
+    [Alias("TopPopular")]
+    Task<IReadOnlyList<PopularItem>> TopPopular(int count, string? category);
+}

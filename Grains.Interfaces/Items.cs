@@ -1,0 +1,53 @@
+namespace OrleansReco.Grains.Interfaces;
+
+/// <summary>Catalogue data of one product, as the catalog role sends it.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.ItemDetails")]
+public sealed record ItemDetails(
+    string? Title,
+    string? Category,
+    IReadOnlyList<string> Tags,
+    decimal? Price,
+    bool Available);
+
+/// <summary>
+/// What one user's history change does to one item: its occurrence count, its co-occurrence counts with other
+/// items and its popularity buckets. <see cref="DeliveryId"/> is random per user-side batch, so a redelivery is
+/// recognised without the item ever learning who sent it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.ItemContribution")]
+public sealed record ItemContribution(
+    Guid DeliveryId,
+    int OccurrenceDelta,
+    IReadOnlyList<CoItemDelta> CoItems,
+    IReadOnlyList<PopularityDelta> Popularity);
+
+[GenerateSerializer, Immutable, Alias("OrleansReco.CoItemDelta")]
+public sealed record CoItemDelta(string ItemId, int Delta);
+
+/// <summary>A change of the item's popularity in one day bucket, in thousandths of an event weight (exact to retract).</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.PopularityDelta")]
+public sealed record PopularityDelta(int Day, long MilliWeight);
+
+/// <summary>One entry of an item's neighbourhood.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.Neighbour")]
+public sealed record Neighbour(string ItemId, double Similarity, int Support, string? Category, bool Available);
+
+/// <summary>The raw aggregates an item grain holds: what the invariant tests and the erasure proof compare.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.ItemCounts")]
+public sealed record ItemCounts(
+    int Occurrence,
+    IReadOnlyDictionary<string, int> CoOccurrence,
+    IReadOnlyDictionary<int, long> PopularityMilliWeights);
+
+/// <summary>What an item publishes to its index shard: enough to normalise similarities and rank popularity.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.ItemStats")]
+public sealed record ItemStats(
+    string ItemId,
+    int Occurrence,
+    double PopularityLog2,
+    string? Category,
+    bool Available);
+
+/// <summary>An item in a popularity list; <see cref="Score"/> is the decayed event weight as of the newest event.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.PopularItem")]
+public sealed record PopularItem(string ItemId, double Score, string? Category);
