@@ -1,0 +1,71 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using OrleansReco.Grains.Hosting;
+
+namespace OrleansReco.Silo;
+
+/// <summary>
+/// Builds the silo process: clustering, storage and the grains from configuration, and, unless turned off, the
+/// gateway's HTTP API in the same process (the one-process local default).
+/// </summary>
+public static class RecoSiloHost
+{
+    public static IHost Build(string[] args, Action<IConfigurationBuilder>? configure = null)
+    {
+        var probe = new ConfigurationBuilder().AddCommandLine(args).AddEnvironmentVariables();
+        configure?.Invoke(probe);
+        if (!SiloSettings.From(probe.Build()).HostGateway)
+        {
+            // A silo without the API opens no HTTP port, so several can run side by side.
+            var plain = Host.CreateApplicationBuilder(args);
+            configure?.Invoke(plain.Configuration);
+            ConfigureHost(plain, plain.Services, plain.Configuration);
+            return plain.Build();
+        }
+
+        var web = WebApplication.CreateBuilder(args);
+        configure?.Invoke(web.Configuration);
+        ConfigureHost(web, web.Services, web.Configuration);
+        return web.Build();
+    }
+
+    private static void ConfigureHost(IHostApplicationBuilder builder, IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = SiloSettings.From(configuration);
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
+        builder.UseOrleans(silo => ConfigureSilo(silo, settings, configuration));
+    }
+
+    private static void ConfigureSilo(ISiloBuilder silo, SiloSettings settings, IConfiguration configuration)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        if (settings.UsesRedis)
+        {
+            var connection = settings.RedisConnectionString
+                ?? throw new InvalidOperationException("Reco:Clustering:RedisConnectionString is required with the Redis provider.");
+            silo.UseRedisClustering(connection);
+            silo.ConfigureEndpoints(IPAddress.Loopback, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+        }
+
+        switch (settings.StorageProvider.ToLowerInvariant())
+        {
+            case "memory":
+                silo.AddMemoryGrainStorage(RecoStorage.State);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown Reco:Storage:Provider '{settings.StorageProvider}' (Memory).");
+        }
+        silo.AddOrleansReco(configuration);
+    }
+}
