@@ -18,7 +18,7 @@ public sealed class ItemIndexShardGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _writer = new CoalescingStateWriter(() => state.WriteStateAsync());
+        _writer = new CoalescingStateWriter(WriteState);
         return Task.CompletedTask;
     }
 
@@ -55,5 +55,19 @@ public sealed class ItemIndexShardGrain(
             .Take(count)
             .ToList();
         return Task.FromResult(top);
+    }
+
+    /// <summary>A failed write leaves memory ahead of storage: drop the activation so the next call reloads.</summary>
+    private async Task WriteState()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 }
