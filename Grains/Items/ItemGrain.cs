@@ -32,7 +32,7 @@ public sealed class ItemGrain(
     {
         _aggregates = new ItemAggregates(state.State.Occurrence, state.State.CoOccurrence, state.State.PopularityMilliWeights);
         _recent = [.. state.State.RecentDeliveries];
-        _writer = new CoalescingStateWriter(WriteState);
+        _writer = new CoalescingStateWriter(() => state.WriteStateAsync(), onFailure: DeactivateOnIdle);
         _neighbourhood = new ItemNeighbourhoodCache(_options, GrainFactory);
         return Task.CompletedTask;
     }
@@ -114,17 +114,4 @@ public sealed class ItemGrain(
             .Report(stats);
     }
 
-    /// <summary>A failed write leaves memory ahead of storage: drop the activation so the next call reloads.</summary>
-    private async Task WriteState()
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-    }
 }

@@ -18,7 +18,7 @@ public sealed class ItemIndexShardGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _writer = new CoalescingStateWriter(WriteState);
+        _writer = new CoalescingStateWriter(() => state.WriteStateAsync(), onFailure: DeactivateOnIdle);
         return Task.CompletedTask;
     }
 
@@ -57,17 +57,4 @@ public sealed class ItemIndexShardGrain(
         return Task.FromResult(top);
     }
 
-    /// <summary>A failed write leaves memory ahead of storage: drop the activation so the next call reloads.</summary>
-    private async Task WriteState()
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-    }
 }

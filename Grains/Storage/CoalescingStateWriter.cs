@@ -5,8 +5,10 @@ namespace OrleansReco.Grains.Storage;
 /// one runs joins the single next write, which will include its change. Each caller's task completes only once a
 /// write that started after its change succeeded, so "acknowledged" still means "durable".
 /// Relies on the grain's single-threaded scheduler: no locks.
+/// A failed write leaves the grain's memory ahead of storage, so <paramref name="onFailure"/> (typically
+/// DeactivateOnIdle) lets the next call start again from what is stored.
 /// </summary>
-public sealed class CoalescingStateWriter(Func<Task> write)
+public sealed class CoalescingStateWriter(Func<Task> write, Action? onFailure = null)
 {
     private TaskCompletionSource? _next;
     private bool _running;
@@ -37,6 +39,7 @@ public sealed class CoalescingStateWriter(Func<Task> write)
                 }
                 catch (Exception exception)
                 {
+                    onFailure?.Invoke();
                     batch.SetException(exception);
                 }
             }

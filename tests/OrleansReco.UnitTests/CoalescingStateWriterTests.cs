@@ -35,11 +35,14 @@ public sealed class CoalescingStateWriterTests
     public async Task A_failed_write_fails_only_its_own_callers()
     {
         var calls = 0;
-        var writer = new CoalescingStateWriter(() =>
-            ++calls == 1 ? Task.FromException(new InvalidOperationException("disk")) : Task.CompletedTask);
+        var failures = 0;
+        var writer = new CoalescingStateWriter(
+            () => ++calls == 1 ? Task.FromException(new InvalidOperationException("disk")) : Task.CompletedTask,
+            onFailure: () => failures++);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => writer.WriteAsync());
         await writer.WriteAsync();
         Assert.Equal(2, calls);
+        Assert.Equal(1, failures);
     }
 }
