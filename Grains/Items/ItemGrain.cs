@@ -113,5 +113,4 @@ public sealed class ItemGrain(
             .GetGrain<IItemIndexShardGrain>(ShardPlacement.Shard(ItemId, _options.IndexShards))
             .Report(stats);
     }
-
 }

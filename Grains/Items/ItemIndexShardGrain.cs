@@ -56,5 +56,4 @@ public sealed class ItemIndexShardGrain(
             .ToList();
         return Task.FromResult(top);
     }
-
 }
