@@ -46,6 +46,8 @@ public static class RecoSiloHost
             o.ClusterId = settings.ClusterId;
             o.ServiceId = settings.ServiceId;
         });
+        // Failure-detection timings (ProbeTimeout, NumMissedProbesLimit, ...) can be tuned under Reco:Membership.
+        silo.Services.AddOptions<ClusterMembershipOptions>().Bind(configuration.GetSection("Reco:Membership"));
         if (settings.UsesRedis)
         {
             var connection = settings.RedisConnectionString
