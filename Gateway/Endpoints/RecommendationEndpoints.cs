@@ -1,0 +1,56 @@
+using OrleansReco.Gateway.Auth;
+using OrleansReco.Gateway.Contracts;
+using OrleansReco.Gateway.Privacy;
+using OrleansReco.Gateway.Validation;
+using OrleansReco.Grains.Interfaces;
+
+namespace OrleansReco.Gateway.Endpoints;
+
+internal static class RecommendationEndpoints
+{
+    /// <summary>The recommender is a stateless worker; one key is enough, Orleans scales its activations locally.</summary>
+    private const long RecommenderKey = 0;
+
+    public static void MapRecommendations(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/users/{userId}/recommendations", GetRecommendations)
+            .RequireAuthorization(RecoRoles.Storefront)
+            .Produces<RecommendationsResponse>()
+            .ProducesValidationProblem()
+            .WithName("GetRecommendations")
+            .WithSummary("Top items for a shopper, each with a score and the history item it is recommended because of.")
+            .WithDescription("Query: count (1-100, default 10), excludeSeen (true|false), category, exclude (comma-separated item ids).");
+    }
+
+    private static async Task<IResult> GetRecommendations(
+        string userId,
+        HttpRequest request,
+        IGrainFactory grains,
+        Pseudonymizer pseudonymizer)
+    {
+        var errors = new FieldErrors();
+        QueryParameters.CheckRouteId(userId, "userId", errors);
+        var count = QueryParameters.ReadCount(request.Query, errors);
+        var excludeSeen = QueryParameters.ReadBoolean(request.Query, "excludeSeen", errors);
+        var category = QueryParameters.ReadOptionalId(request.Query, "category", errors);
+        var exclude = QueryParameters.ReadIdList(request.Query, "exclude", errors);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid request");
+        }
+
+        var result = await grains.GetGrain<IRecommenderGrain>(RecommenderKey).Recommend(
+            pseudonymizer.Pseudonymize(userId),
+            new RecommendationRequest(count, excludeSeen, category, exclude));
+        return TypedResults.Ok(new RecommendationsResponse(
+            result.Items.Select(i => new RecommendedItemResponse(i.ItemId, i.Score, i.Because, ReasonName(i.Reason))).ToList(),
+            result.Personalized));
+    }
+
+    private static string ReasonName(RecommendationReason reason) => reason switch
+    {
+        RecommendationReason.Similar => "similar",
+        RecommendationReason.Popular => "popular",
+        _ => reason.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+using Orleans.Storage;
+
+namespace OrleansReco.Gateway.Errors;
+
+/// <summary>
+/// Maps failures that a retry can fix (cluster unreachable, call timed out, storage write conflict) to 503 with
+/// Retry-After, and malformed HTTP to its 4xx. Everything else falls through to the default 500 problem: a bug.
+/// </summary>
+internal sealed class ClusterUnavailableExceptionHandler(ILogger<ClusterUnavailableExceptionHandler> logger) : IExceptionHandler
+{
+    internal const int RetryAfterSeconds = 5;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The caller went away; there is nobody to answer.
+            return true;
+        }
+        if (exception is BadHttpRequestException bad)
+        {
+            await TypedResults.Problem(statusCode: bad.StatusCode, title: "Bad request", detail: bad.Message).ExecuteAsync(httpContext);
+            return true;
+        }
+        if (!IsTransient(exception))
+        {
+            return false;
+        }
+        // The type only: messages of Orleans exceptions name grain keys, which are pseudonyms but still need no logging here.
+        logger.LogWarning("Cluster call failed with {ExceptionType}; answering 503.", exception.GetType().Name);
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Service temporarily unavailable",
+                detail: "The recommendation cluster did not answer in time. Retry later.")
+            .ExecuteAsync(httpContext);
+        return true;
+    }
+
+    internal static bool IsTransient(Exception exception) => exception is
+        TimeoutException or
+        SiloUnavailableException or
+        OrleansMessageRejectionException or
+        ConnectionFailedException or
+        GatewayTooBusyException or
+        InconsistentStateException;
+}

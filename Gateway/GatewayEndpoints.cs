@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OrleansReco.Gateway.Endpoints;
+
+namespace OrleansReco.Gateway;
+
+public static class GatewayEndpoints
+{
+    internal const string ReadyTag = "ready";
+
+    /// <summary>Adds the gateway's middleware (errors, auth, rate limits) and maps the v1 API, health and OpenAPI.</summary>
+    public static WebApplication MapRecoGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        // Turns body-less error answers (404 unknown route, 405 wrong method) into problem details too.
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        // After authorization, so only authorised requests spend a key's tokens.
+        app.UseRateLimiter();
+
+        var v1 = app.MapGroup("/v1").WithTags("v1");
+        v1.MapEvents();
+        v1.MapRecommendations();
+        v1.MapItems();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
+            .AllowAnonymous()
+            .DisableRateLimiting();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) })
+            .AllowAnonymous()
+            .DisableRateLimiting();
+        app.MapOpenApi().AllowAnonymous().DisableRateLimiting();
+        return app;
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OrleansReco.Gateway.Auth;
+using OrleansReco.Gateway.Errors;
+using OrleansReco.Gateway.Health;
+using OrleansReco.Gateway.OpenApi;
+using OrleansReco.Gateway.Privacy;
+using OrleansReco.Gateway.RateLimiting;
+
+namespace OrleansReco.Gateway;
+
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>
+    /// Everything the gateway endpoints need except the Orleans client: the host provides <see cref="IGrainFactory"/>
+    /// (a client via UseOrleansClient, a silo, or a test cluster's client). Configuration is validated when the
+    /// host starts: missing API keys or pepper refuse start-up.
+    /// </summary>
+    public static IServiceCollection AddRecoGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<ApiKeyOptions>().Configure(o => ApiKeyOptions.Load(configuration, o)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>());
+        services.AddOptions<PrivacyOptions>().Bind(configuration.GetSection(PrivacyOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>());
+        services.AddOptions<RateLimitOptions>()
+            .Bind(configuration.GetSection(RateLimitOptions.SectionName))
+            .Validate(o => o.TokenLimit > 0 && o.TokensPerPeriod > 0 && o.ReplenishmentPeriod > TimeSpan.Zero,
+                $"{RateLimitOptions.SectionName}: TokenLimit, TokensPerPeriod and ReplenishmentPeriod must be positive.")
+            .ValidateOnStart();
+
+        services.TryAddSingleton<ApiKeyStore>();
+        services.TryAddSingleton(sp => new Pseudonymizer(
+            PrivacyOptions.DecodePepper(sp.GetRequiredService<IOptions<PrivacyOptions>>().Value.Pepper)
+            ?? throw new InvalidOperationException($"{PrivacyOptions.SectionName}:Pepper is not configured.")));
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
+
+        // No default scheme: every gateway policy names its scheme, so a co-hosting silo keeps its own defaults.
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization(options =>
+        {
+            foreach (var role in RecoRoles.All)
+            {
+                options.AddPolicy(role, policy => policy
+                    .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+                    .RequireAuthenticatedUser()
+                    .RequireRole(role, RecoRoles.Admin));
+            }
+        });
+
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>()
+            .Configure<IOptions<RateLimitOptions>>((options, limits) => ApiKeyRateLimiting.Configure(options, limits.Value));
+
+        services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [GatewayEndpoints.ReadyTag]);
+        services.AddOpenApi(options => options.AddDocumentTransformer<ApiKeySecurityTransformer>());
+
+        // Request paths carry user ids (/v1/users/{userId}/...). The hosting diagnostics log every path at
+        // Information, and Kestrel's bad-request log can quote the request target, so both are held to warnings.
+        services.AddLogging(logging => logging
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Warning));
+        return services;
+    }
+}

@@ -1,0 +1,64 @@
+using Orleans.Configuration;
+
+namespace OrleansReco.Gateway.Hosting;
+
+/// <summary>
+/// Client-side clustering from <c>Reco:Clustering</c>: <c>Provider</c> = Localhost (default; <c>GatewayPort</c>,
+/// default 30000) or Redis (<c>RedisConnectionString</c>); <c>ClusterId</c> and <c>ServiceId</c> default to
+/// orleansreco-local and orleansreco.
+/// </summary>
+public static class RecoClusteringExtensions
+{
+    public const string SectionName = "Reco:Clustering";
+
+    public static IClientBuilder UseRecoClustering(this IClientBuilder client, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(SectionName);
+        var clusterId = section["ClusterId"] is { Length: > 0 } c ? c : "orleansreco-local";
+        var serviceId = section["ServiceId"] is { Length: > 0 } s ? s : "orleansreco";
+        var provider = section["Provider"] is { Length: > 0 } p ? p : "Localhost";
+
+        if (provider.Equals("Localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            var port = section.GetValue("GatewayPort", 30000);
+            client.UseLocalhostClustering(port, serviceId, clusterId);
+        }
+        else if (provider.Equals("Redis", StringComparison.OrdinalIgnoreCase))
+        {
+            var connectionString = section["RedisConnectionString"];
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException($"{SectionName}:RedisConnectionString is required when {SectionName}:Provider is Redis.");
+            }
+            client.UseRedisClustering(connectionString);
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = clusterId;
+                o.ServiceId = serviceId;
+            });
+        }
+        else
+        {
+            throw new InvalidOperationException($"{SectionName}:Provider must be Localhost or Redis, not '{provider}'.");
+        }
+
+        client.UseConnectionRetryFilter(new StartupConnectionRetryFilter(section.GetValue("ConnectAttempts", 15)));
+        return client;
+    }
+
+    /// <summary>Lets the gateway start a little before the silos (local scripts, compose) instead of failing at once.</summary>
+    private sealed class StartupConnectionRetryFilter(int attempts) : IClientConnectionRetryFilter
+    {
+        private int failed;
+
+        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref failed) >= attempts)
+            {
+                return false;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            return true;
+        }
+    }
+}

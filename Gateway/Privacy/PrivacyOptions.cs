@@ -1,0 +1,71 @@
+using System.Text;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace OrleansReco.Gateway.Privacy;
+
+/// <summary>Bound from <c>Reco:Privacy</c>.</summary>
+public sealed class PrivacyOptions
+{
+    public const string SectionName = "Reco:Privacy";
+
+    /// <summary>The pseudonym pepper: a plain string (its UTF-8 bytes) or <c>base64:</c> followed by base64.</summary>
+    public string? Pepper { get; set; }
+
+    internal const string Base64Prefix = "base64:";
+    internal const int MinimumPepperBytes = 16;
+
+    /// <summary>The development pepper is public, so it must never pseudonymise production users.</summary>
+    internal const string DevelopmentPepper = "orleansreco-development-pepper-not-a-secret";
+
+    /// <summary>
+    /// An explicit prefix instead of guessing: a plain string that happens to be valid base64 would otherwise
+    /// silently change every pseudonym.
+    /// </summary>
+    internal static byte[]? DecodePepper(string? pepper)
+    {
+        if (string.IsNullOrEmpty(pepper))
+        {
+            return null;
+        }
+        if (!pepper.StartsWith(Base64Prefix, StringComparison.Ordinal))
+        {
+            return Encoding.UTF8.GetBytes(pepper);
+        }
+        try
+        {
+            return Convert.FromBase64String(pepper[Base64Prefix.Length..]);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}
+
+internal sealed class PrivacyOptionsValidator(IHostEnvironment environment) : IValidateOptions<PrivacyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PrivacyOptions options)
+    {
+        if (string.IsNullOrEmpty(options.Pepper))
+        {
+            return ValidateOptionsResult.Fail(
+                $"{PrivacyOptions.SectionName}:Pepper is not configured (environment variable Reco__Privacy__Pepper). " +
+                "User ids cannot be pseudonymised without it.");
+        }
+        var bytes = PrivacyOptions.DecodePepper(options.Pepper);
+        if (bytes is null)
+        {
+            return ValidateOptionsResult.Fail($"{PrivacyOptions.SectionName}:Pepper starts with 'base64:' but is not valid base64.");
+        }
+        if (bytes.Length < PrivacyOptions.MinimumPepperBytes)
+        {
+            return ValidateOptionsResult.Fail($"{PrivacyOptions.SectionName}:Pepper must be at least {PrivacyOptions.MinimumPepperBytes} bytes.");
+        }
+        if (!environment.IsDevelopment() && options.Pepper == PrivacyOptions.DevelopmentPepper)
+        {
+            return ValidateOptionsResult.Fail($"{PrivacyOptions.SectionName}:Pepper is the published development pepper outside the Development environment.");
+        }
+        return ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace OrleansReco.Gateway.RateLimiting;
+
+/// <summary>Bound from <c>Reco:RateLimits</c>: one token bucket per API key. Defaults are generous; they stop runaway clients, not traffic.</summary>
+public sealed class RateLimitOptions
+{
+    public const string SectionName = "Reco:RateLimits";
+
+    /// <summary>Bucket size: the burst a key may send at once.</summary>
+    public int TokenLimit { get; set; } = 2000;
+
+    /// <summary>Tokens added every <see cref="ReplenishmentPeriod"/>.</summary>
+    public int TokensPerPeriod { get; set; } = 1000;
+
+    public TimeSpan ReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+internal static class ApiKeyRateLimiting
+{
+    public static void Configure(RateLimiterOptions options, RateLimitOptions limits)
+    {
+        // Partitioned by the key's configured name, never the presented header: unknown keys are rejected before
+        // this middleware runs, so they cannot create partitions.
+        options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+        {
+            var name = context.User.Identity?.IsAuthenticated == true ? context.User.FindFirstValue(ClaimTypes.Name) : null;
+            return name is null
+                ? RateLimitPartition.GetNoLimiter("anonymous")
+                : RateLimitPartition.GetTokenBucketLimiter(name, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.TokenLimit,
+                    TokensPerPeriod = limits.TokensPerPeriod,
+                    ReplenishmentPeriod = limits.ReplenishmentPeriod,
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+        });
+        options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        options.OnRejected = async (context, cancellationToken) =>
+        {
+            if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+            {
+                context.HttpContext.Response.Headers.RetryAfter =
+                    Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            }
+            await TypedResults.Problem(
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many requests",
+                    detail: "This API key's rate limit is exhausted. Retry later.")
+                .ExecuteAsync(context.HttpContext);
+        };
+    }
+}

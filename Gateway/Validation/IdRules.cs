@@ -1,0 +1,42 @@
+namespace OrleansReco.Gateway.Validation;
+
+/// <summary>Rules for user ids, item ids and categories: they become grain keys, so they are bounded and printable.</summary>
+internal static class IdRules
+{
+    public const int MaxLength = 128;
+
+    /// <summary>Null when <paramref name="value"/> is a valid id, else why it is not.</summary>
+    public static string? Check(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "must not be empty";
+        }
+        if (value.Length > MaxLength)
+        {
+            return $"must be at most {MaxLength} characters";
+        }
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return "must not be blank";
+        }
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsControl(c))
+            {
+                return "must not contain control characters";
+            }
+            // A lone surrogate would be replaced during UTF-8 encoding, so two different ids could share a pseudonym.
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return "must be valid Unicode";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,107 @@
+namespace OrleansReco.Gateway.Validation;
+
+/// <summary>
+/// Query parameters are parsed by hand so that a non-numeric or repeated value answers a precise 400 rather than
+/// the framework's bare binding failure.
+/// </summary>
+internal static class QueryParameters
+{
+    public const int DefaultCount = 10;
+    public const int MaxCount = 100;
+    public const int MaxExcluded = 100;
+
+    public static int ReadCount(IQueryCollection query, FieldErrors errors)
+    {
+        var text = ReadSingle(query, "count", errors);
+        if (text is null)
+        {
+            return DefaultCount;
+        }
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count)
+            || count < 1 || count > MaxCount)
+        {
+            errors.Add("count", $"must be a whole number from 1 to {MaxCount}");
+        }
+        return count;
+    }
+
+    public static bool ReadBoolean(IQueryCollection query, string name, FieldErrors errors)
+    {
+        var text = ReadSingle(query, name, errors);
+        if (text is null)
+        {
+            return false;
+        }
+        if (!bool.TryParse(text, out var value))
+        {
+            errors.Add(name, "must be true or false");
+        }
+        return value;
+    }
+
+    /// <summary>An optional id-like value; an empty value means "not given".</summary>
+    public static string? ReadOptionalId(IQueryCollection query, string name, FieldErrors errors)
+    {
+        var text = ReadSingle(query, name, errors);
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+        if (IdRules.Check(text) is { } problem)
+        {
+            errors.Add(name, problem);
+            return null;
+        }
+        return text;
+    }
+
+    /// <summary>Comma-separated ids, possibly over repeated parameters; empty entries (a trailing comma) are ignored.</summary>
+    public static IReadOnlyList<string> ReadIdList(IQueryCollection query, string name, FieldErrors errors)
+    {
+        var ids = new List<string>();
+        foreach (var value in query[name])
+        {
+            foreach (var id in (value ?? "").Split(','))
+            {
+                if (id.Length == 0)
+                {
+                    continue;
+                }
+                if (IdRules.Check(id) is { } problem)
+                {
+                    errors.Add(name, $"each id {problem}");
+                    return [];
+                }
+                ids.Add(id);
+            }
+        }
+        if (ids.Count > MaxExcluded)
+        {
+            errors.Add(name, $"must list at most {MaxExcluded} ids");
+            return [];
+        }
+        return ids.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    public static void CheckRouteId(string value, string name, FieldErrors errors)
+    {
+        if (IdRules.Check(value) is { } problem)
+        {
+            errors.Add(name, problem);
+        }
+    }
+
+    private static string? ReadSingle(IQueryCollection query, string name, FieldErrors errors)
+    {
+        if (!query.TryGetValue(name, out var values) || values.Count == 0)
+        {
+            return null;
+        }
+        if (values.Count > 1)
+        {
+            errors.Add(name, "must be given at most once");
+            return null;
+        }
+        return values[0];
+    }
+}
