@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using OrleansReco.Gateway;
 using OrleansReco.Grains.Hosting;
 
 namespace OrleansReco.Silo;
@@ -20,17 +21,33 @@ public static class RecoSiloHost
         if (!SiloSettings.From(probe.Build()).HostGateway)
         {
             // A silo without the API opens no HTTP port, so several can run side by side.
-            var plain = Host.CreateApplicationBuilder(args);
+            var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+            {
+                Args = args,
+                ContentRootPath = AppContext.BaseDirectory,
+            });
             configure?.Invoke(plain.Configuration);
             ConfigureHost(plain, plain.Services, plain.Configuration);
             return plain.Build();
         }
 
-        var web = WebApplication.CreateBuilder(args);
+        var web = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         configure?.Invoke(web.Configuration);
         ConfigureHost(web, web.Services, web.Configuration);
-        return web.Build();
+        web.Services.AddRecoGateway(web.Configuration);
+        web.WebHost.UseUrls($"http://localhost:{HttpPort()}");
+        var app = web.Build();
+        app.MapRecoGateway();
+        return app;
     }
+
+    /// <summary>RECO_PORT, as for the gateway process, so scripts set one variable whichever process serves the API.</summary>
+    private static int HttpPort() =>
+        int.TryParse(Environment.GetEnvironmentVariable("RECO_PORT"), out var port) ? port : 5080;
 
     private static void ConfigureHost(IHostApplicationBuilder builder, IServiceCollection services, IConfiguration configuration)
     {

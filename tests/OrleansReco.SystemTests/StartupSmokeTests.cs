@@ -75,6 +75,7 @@ public sealed class StartupSmokeTests : IDisposable
     {
         foreach (var process in _processes) process.Dispose();
         _http.Dispose();
+        Directory.Delete(_logs, recursive: true);
     }
 
     private sealed record RecommendationsBody(IReadOnlyList<object> Items, bool Personalized);
