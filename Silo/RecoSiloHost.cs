@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using OrleansReco.Gateway;
 using OrleansReco.Grains.Hosting;
+using OrleansReco.Grains.Storage;
 
 namespace OrleansReco.Silo;
 
@@ -79,11 +80,16 @@ public static class RecoSiloHost
 
         switch (settings.StorageProvider.ToLowerInvariant())
         {
+            case "azuretable":
+                silo.AddAzureTableGrainStorage(RecoStorage.State, configuration.GetSection(AzureTableStorageOptions.SectionName));
+                break;
             case "memory":
+                // Lost when the silo stops: for tests and experiments only.
                 silo.AddMemoryGrainStorage(RecoStorage.State);
                 break;
             default:
-                throw new InvalidOperationException($"Unknown Reco:Storage:Provider '{settings.StorageProvider}' (Memory).");
+                throw new InvalidOperationException(
+                    $"Unknown Reco:Storage:Provider '{settings.StorageProvider}': use AzureTable (default) or Memory.");
         }
         silo.AddOrleansReco(configuration);
     }

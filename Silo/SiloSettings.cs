@@ -21,7 +21,7 @@ public sealed record SiloSettings(
         ServiceId: configuration["Reco:Clustering:ServiceId"] ?? "orleansreco",
         SiloPort: configuration.GetValue("Reco:Silo:SiloPort", 11111),
         GatewayPort: configuration.GetValue("Reco:Silo:GatewayPort", 30000),
-        StorageProvider: configuration["Reco:Storage:Provider"] ?? "Memory",
+        StorageProvider: configuration["Reco:Storage:Provider"] ?? "AzureTable",
         HostGateway: configuration.GetValue("Reco:Silo:HostGateway", true),
         ShutdownTimeout: configuration.GetValue("Reco:Silo:ShutdownTimeout", TimeSpan.FromSeconds(30)));
 

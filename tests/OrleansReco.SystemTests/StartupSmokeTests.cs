@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using OrleansReco.SystemTests.Infrastructure;
+using OrleansReco.Testing;
 using Xunit;
 
 namespace OrleansReco.SystemTests;
@@ -9,17 +10,23 @@ namespace OrleansReco.SystemTests;
 /// Starts the real Silo and Gateway programs as processes, so that a serializer, codec or configuration
 /// regression between the separately built assemblies fails here rather than in production.
 /// </summary>
-public sealed class StartupSmokeTests : IDisposable
+public sealed class StartupSmokeTests : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly string _logs = Directory.CreateTempSubdirectory("orleansreco-smoke-").FullName;
     private readonly List<ManagedProcess> _processes = [];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private AzuriteServer _azurite = null!;
+
+    public async Task InitializeAsync() => _azurite = await AzuriteServer.StartAsync();
+
+    private ProductProcesses Product() =>
+        new("smoke-" + Guid.NewGuid().ToString("N")[..8], _azurite.ConnectionString, _logs);
 
     [Fact]
     public async Task A_silo_and_a_separate_gateway_serve_events_and_recommendations()
     {
-        var product = new ProductProcesses("smoke-" + Guid.NewGuid().ToString("N")[..8], _logs);
+        var product = Product();
         var gatewayPort = FreePorts.Next();
         var httpPort = FreePorts.Next();
         var silo = Track(product.Silo("silo", FreePorts.Next(), gatewayPort, hostGateway: false));
@@ -36,7 +43,7 @@ public sealed class StartupSmokeTests : IDisposable
     [Fact]
     public async Task The_one_process_default_serves_the_api_and_stops_cleanly_on_sigterm()
     {
-        var product = new ProductProcesses("smoke-" + Guid.NewGuid().ToString("N")[..8], _logs);
+        var product = Product();
         var httpPort = FreePorts.Next();
         var silo = Track(product.Silo("cohosted", FreePorts.Next(), FreePorts.Next(), hostGateway: true, httpPort));
         silo.Start();
@@ -71,11 +78,13 @@ public sealed class StartupSmokeTests : IDisposable
         return process;
     }
 
-    public void Dispose()
+    public Task DisposeAsync()
     {
         foreach (var process in _processes) process.Dispose();
         _http.Dispose();
+        _azurite.Dispose();
         Directory.Delete(_logs, recursive: true);
+        return Task.CompletedTask;
     }
 
     private sealed record RecommendationsBody(IReadOnlyList<object> Items, bool Personalized);

@@ -1,7 +1,7 @@
 namespace OrleansReco.SystemTests.Infrastructure;
 
 /// <summary>Environment for the real Silo and Gateway processes, as an operator would set it.</summary>
-public sealed class ProductProcesses(string clusterId, string logDirectory)
+public sealed class ProductProcesses(string clusterId, string storageConnectionString, string logDirectory)
 {
     public const string Pepper = "system-test-pepper";
 
@@ -11,6 +11,8 @@ public sealed class ProductProcesses(string clusterId, string logDirectory)
         ["ASPNETCORE_ENVIRONMENT"] = "Development",
         ["Reco__Clustering__ClusterId"] = clusterId,
         ["Reco__Privacy__Pepper"] = Pepper,
+        ["Reco__Storage__Provider"] = "AzureTable",
+        ["Reco__Storage__ConnectionString"] = storageConnectionString,
         // Declare a killed silo dead within a few seconds rather than the production default.
         ["Reco__Membership__ProbeTimeout"] = "00:00:01",
         ["Reco__Membership__NumMissedProbesLimit"] = "2",
