@@ -36,13 +36,16 @@ fi
 dotnet build OrleansReco.sln -c Release -v quiet -nologo | grep -E "error|Warn|warn" || true
 
 pids=()
+signals=()
+started() { pids+=("$!"); signals+=("$1"); }  # the signal that stops this child gracefully
 stop_all() {
   trap - EXIT INT TERM
   echo "== stopping"
   # Reverse start order: the API stops taking requests first, storage goes last so in-flight writes land.
-  # SIGINT, not SIGTERM: Azurite saves its database only on SIGINT; .NET hosts and redis stop gracefully on both.
+  # Azurite saves its database only on SIGINT. Background children of a script start with SIGINT ignored,
+  # which .NET respects, so the .NET processes and redis get SIGTERM.
   for (( i=${#pids[@]}-1; i>=0; i-- )); do
-    kill -INT "${pids[$i]}" 2>/dev/null || true
+    kill "-${signals[$i]}" "${pids[$i]}" 2>/dev/null || true
     wait "${pids[$i]}" 2>/dev/null || true
   done
 }
@@ -63,7 +66,7 @@ wait_for() { # what, command...
 echo "== azurite (table storage) on 127.0.0.1:$azurite_port, data in $data_dir/azurite"
 setsid node_modules/.bin/azurite-table --tableHost 127.0.0.1 --tablePort "$azurite_port" \
   --location "$data_dir/azurite" --silent --disableTelemetry >>"$logs/azurite.log" 2>&1 &
-pids+=($!)
+started INT
 wait_for azurite bash -c "exec 3<>/dev/tcp/127.0.0.1/$azurite_port"
 
 export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
@@ -76,13 +79,13 @@ gateway_dll=Gateway/bin/Release/net10.0/OrleansReco.Gateway.dll
 if [ "$silos" -eq 1 ]; then
   echo "== one silo serving the API"
   Reco__Silo__HostGateway=true setsid dotnet "$silo_dll" >>"$logs/silo-0.log" 2>&1 &
-  pids+=($!)
+  started TERM
 else
   command -v redis-server >/dev/null || { echo "--silos needs redis-server (apt-get install -y redis-server)" >&2; exit 1; }
   mkdir -p "$data_dir/redis"
   echo "== redis (cluster membership) on 127.0.0.1:$redis_port"
   setsid redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$data_dir/redis" --save "" --appendonly no >>"$logs/redis.log" 2>&1 &
-  pids+=($!)
+  started TERM
   wait_for redis redis-cli -p "$redis_port" ping
   export Reco__Clustering__Provider=Redis Reco__Clustering__RedisConnectionString="127.0.0.1:$redis_port"
   # A fresh cluster id per run: membership rows of a previous run never confuse this one.
@@ -91,11 +94,11 @@ else
     echo "== silo $i (silo port $((11111+i)), gateway port $((30000+i)))"
     Reco__Silo__HostGateway=false Reco__Silo__SiloPort=$((11111+i)) Reco__Silo__GatewayPort=$((30000+i)) \
       setsid dotnet "$silo_dll" >>"$logs/silo-$i.log" 2>&1 &
-    pids+=($!)
+    started TERM
   done
   echo "== gateway"
   setsid dotnet "$gateway_dll" >>"$logs/gateway.log" 2>&1 &
-  pids+=($!)
+  started TERM
 fi
 
 wait_for "the API on port $port" curl -sf "http://127.0.0.1:$port/health/ready"
