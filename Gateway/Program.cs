@@ -1,7 +1,8 @@
 using OrleansReco.Gateway;
 using OrleansReco.Gateway.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// Content root = the binaries' folder, so appsettings are found whatever the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.UseOrleansClient(client => client.UseRecoClustering(builder.Configuration));
 builder.Services.AddRecoGateway(builder.Configuration);

@@ -17,5 +17,5 @@ public interface IItemIndexShardGrain : IGrainWithIntegerKey
 
     /// <summary>The shard's most popular available items, optionally of one category.</summary>
     [Alias("TopPopular")]
-    Task<IReadOnlyList<PopularItem>> TopPopular(int count, string? category);
+    Task<IReadOnlyList<ItemStats>> TopPopular(int count, string? category);
 }

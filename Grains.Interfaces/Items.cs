@@ -39,12 +39,18 @@ public sealed record ItemCounts(
     IReadOnlyDictionary<string, int> CoOccurrence,
     IReadOnlyDictionary<int, long> PopularityMilliWeights);
 
-/// <summary>What an item publishes to its index shard: enough to normalise similarities and rank popularity.</summary>
+/// <summary>
+/// What an item publishes to its index shard: enough to normalise similarities and rank popularity.
+/// <see cref="Version"/> grows with every change of the item, so a late report never overwrites a newer one.
+/// <see cref="PopularityLog2"/> is log2 of the popularity decayed to day 0 (see the model's PopularityMath).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.ItemStats")]
 public sealed record ItemStats(
     string ItemId,
+    long Version,
     int Occurrence,
     double PopularityLog2,
+    int? NewestDay,
     string? Category,
     bool Available);
 

@@ -1,1 +1,3 @@
-Console.WriteLine("placeholder");
+using OrleansReco.Silo;
+
+await RecoSiloHost.Build(args).RunAsync();

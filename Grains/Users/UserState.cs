@@ -1,0 +1,49 @@
+using OrleansReco.Grains.Interfaces;
+using OrleansReco.Grains.Model;
+
+namespace OrleansReco.Grains.Users;
+
+/// <summary>A user grain's persisted state.</summary>
+[GenerateSerializer, Alias("OrleansReco.UserState")]
+public sealed class UserState
+{
+    [Id(0)] public List<HistoryEntryState> History { get; set; } = [];
+    [Id(1)] public long NewestEvent { get; set; } = long.MinValue;
+
+    /// <summary>
+    /// Item changes written together with the history that caused them and delivered after the write, so a crash
+    /// between the two never loses an acknowledged event: whatever is still here is delivered again.
+    /// </summary>
+    [Id(2)] public List<PendingDelivery> Outbox { get; set; } = [];
+}
+
+[GenerateSerializer, Alias("OrleansReco.HistoryEntryState")]
+public sealed record HistoryEntryState(
+    string ItemId,
+    double Affinity,
+    long FirstSeen,
+    long LastSeen,
+    int Views,
+    int Carts,
+    int Purchases,
+    long MilliWeight)
+{
+    public static HistoryEntryState From(HistoryEntry entry) => new(
+        entry.ItemId, entry.Affinity, entry.FirstSeen, entry.LastSeen,
+        entry.Views, entry.Carts, entry.Purchases, entry.MilliWeight);
+
+    public HistoryEntry ToEntry() => new()
+    {
+        ItemId = ItemId,
+        Affinity = Affinity,
+        FirstSeen = FirstSeen,
+        LastSeen = LastSeen,
+        Views = Views,
+        Carts = Carts,
+        Purchases = Purchases,
+        MilliWeight = MilliWeight,
+    };
+}
+
+[GenerateSerializer, Immutable, Alias("OrleansReco.PendingDelivery")]
+public sealed record PendingDelivery(string ItemId, ItemContribution Contribution);

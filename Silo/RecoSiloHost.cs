@@ -1,0 +1,96 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using OrleansReco.Gateway;
+using OrleansReco.Grains.Hosting;
+using OrleansReco.Grains.Storage;
+
+namespace OrleansReco.Silo;
+
+/// <summary>
+/// Builds the silo process: clustering, storage and the grains from configuration, and, unless turned off, the
+/// gateway's HTTP API in the same process (the one-process local default).
+/// </summary>
+public static class RecoSiloHost
+{
+    public static IHost Build(string[] args, Action<IConfigurationBuilder>? configure = null)
+    {
+        var probe = new ConfigurationBuilder().AddCommandLine(args).AddEnvironmentVariables();
+        configure?.Invoke(probe);
+        if (!SiloSettings.From(probe.Build()).HostGateway)
+        {
+            // A silo without the API opens no HTTP port, so several can run side by side.
+            var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+            {
+                Args = args,
+                ContentRootPath = AppContext.BaseDirectory,
+            });
+            configure?.Invoke(plain.Configuration);
+            ConfigureHost(plain, plain.Services, plain.Configuration);
+            return plain.Build();
+        }
+
+        var web = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        configure?.Invoke(web.Configuration);
+        ConfigureHost(web, web.Services, web.Configuration);
+        web.Services.AddRecoGateway(web.Configuration);
+        web.WebHost.UseUrls($"http://localhost:{HttpPort()}");
+        var app = web.Build();
+        app.MapRecoGateway();
+        return app;
+    }
+
+    /// <summary>RECO_PORT, as for the gateway process, so scripts set one variable whichever process serves the API.</summary>
+    private static int HttpPort() =>
+        int.TryParse(Environment.GetEnvironmentVariable("RECO_PORT"), out var port) ? port : 5080;
+
+    private static void ConfigureHost(IHostApplicationBuilder builder, IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = SiloSettings.From(configuration);
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
+        builder.UseOrleans(silo => ConfigureSilo(silo, settings, configuration));
+    }
+
+    private static void ConfigureSilo(ISiloBuilder silo, SiloSettings settings, IConfiguration configuration)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        // Failure-detection timings (ProbeTimeout, NumMissedProbesLimit, ...) can be tuned under Reco:Membership.
+        silo.Services.AddOptions<ClusterMembershipOptions>().Bind(configuration.GetSection("Reco:Membership"));
+        if (settings.UsesRedis)
+        {
+            var connection = settings.RedisConnectionString
+                ?? throw new InvalidOperationException("Reco:Clustering:RedisConnectionString is required with the Redis provider.");
+            silo.UseRedisClustering(connection);
+            silo.ConfigureEndpoints(IPAddress.Loopback, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+        }
+
+        switch (settings.StorageProvider.ToLowerInvariant())
+        {
+            case "azuretable":
+                silo.AddAzureTableGrainStorage(RecoStorage.State, configuration.GetSection(AzureTableStorageOptions.SectionName));
+                break;
+            case "memory":
+                // Lost when the silo stops: for tests and experiments only.
+                silo.AddMemoryGrainStorage(RecoStorage.State);
+                break;
+            default:
+                throw new InvalidOperationException(
+                    $"Unknown Reco:Storage:Provider '{settings.StorageProvider}': use AzureTable (default) or Memory.");
+        }
+        silo.AddOrleansReco(configuration);
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration;
+
+namespace OrleansReco.Silo;
+
+/// <summary>The silo host's own settings (section <c>Reco</c>); environment variables use <c>Reco__Section__Key</c>.</summary>
+public sealed record SiloSettings(
+    string ClusteringProvider,
+    string? RedisConnectionString,
+    string ClusterId,
+    string ServiceId,
+    int SiloPort,
+    int GatewayPort,
+    string StorageProvider,
+    bool HostGateway,
+    TimeSpan ShutdownTimeout)
+{
+    public static SiloSettings From(IConfiguration configuration) => new(
+        ClusteringProvider: configuration["Reco:Clustering:Provider"] ?? "Localhost",
+        RedisConnectionString: configuration["Reco:Clustering:RedisConnectionString"],
+        ClusterId: configuration["Reco:Clustering:ClusterId"] ?? "orleansreco-local",
+        ServiceId: configuration["Reco:Clustering:ServiceId"] ?? "orleansreco",
+        SiloPort: configuration.GetValue("Reco:Silo:SiloPort", 11111),
+        GatewayPort: configuration.GetValue("Reco:Silo:GatewayPort", 30000),
+        StorageProvider: configuration["Reco:Storage:Provider"] ?? "AzureTable",
+        HostGateway: configuration.GetValue("Reco:Silo:HostGateway", true),
+        ShutdownTimeout: configuration.GetValue("Reco:Silo:ShutdownTimeout", TimeSpan.FromSeconds(30)));
+
+    public bool UsesRedis => string.Equals(ClusteringProvider, "Redis", StringComparison.OrdinalIgnoreCase);
+}

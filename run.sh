@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The run command: does all set-up and starts OrleansReco locally.
+#   ./run.sh                one silo process that also serves the HTTP API, state in Azurite under $RECO_DATA_DIR
+#   ./run.sh --demo         the same, then loads a synthetic storefront
+#   ./run.sh --silos 3      redis-server, three silo processes and a separate gateway process
+# Environment: RECO_PORT (HTTP, 5080), RECO_DATA_DIR (./.data), RECO_AZURITE_PORT (10002), RECO_REDIS_PORT (6380).
+# Ctrl-C or SIGTERM stops everything it started, gateway first, storage last (children run in their own
+# sessions, so the terminal's Ctrl-C reaches only this script, which then stops them in order).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+demo=false
+silos=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --demo) demo=true ;;
+    --silos) silos="${2:?--silos needs a number}"; shift ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ "$silos" =~ ^[1-9][0-9]?$ ]] || { echo "--silos takes a number from 1 to 99" >&2; exit 2; }
+
+port="${RECO_PORT:-5080}"
+data_dir="$(mkdir -p "${RECO_DATA_DIR:-./.data}" && cd "${RECO_DATA_DIR:-./.data}" && pwd)"
+azurite_port="${RECO_AZURITE_PORT:-10002}"
+redis_port="${RECO_REDIS_PORT:-6380}"
+logs="$data_dir/logs"
+mkdir -p "$logs" "$data_dir/azurite"
+
+echo "== set-up"
+if [ ! -x node_modules/.bin/azurite-table ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+dotnet build OrleansReco.sln -c Release -v quiet -nologo | grep -E "error|Warn|warn" || true
+
+pids=()
+stop_all() {
+  trap - EXIT INT TERM
+  echo "== stopping"
+  # Reverse start order: the API stops taking requests first, storage goes last so in-flight writes land.
+  # SIGINT, not SIGTERM: Azurite saves its database only on SIGINT; .NET hosts and redis stop gracefully on both.
+  for (( i=${#pids[@]}-1; i>=0; i-- )); do
+    kill -INT "${pids[$i]}" 2>/dev/null || true
+    wait "${pids[$i]}" 2>/dev/null || true
+  done
+}
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+wait_for() { # what, command...
+  local what="$1"; shift
+  for _ in $(seq 1 300); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.2
+  done
+  echo "timed out waiting for $what (logs in $logs)" >&2
+  exit 1
+}
+
+echo "== azurite (table storage) on 127.0.0.1:$azurite_port, data in $data_dir/azurite"
+setsid node_modules/.bin/azurite-table --tableHost 127.0.0.1 --tablePort "$azurite_port" \
+  --location "$data_dir/azurite" --silent --disableTelemetry >>"$logs/azurite.log" 2>&1 &
+pids+=($!)
+wait_for azurite bash -c "exec 3<>/dev/tcp/127.0.0.1/$azurite_port"
+
+export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
+export Reco__Storage__Provider=AzureTable
+export Reco__Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;"
+export RECO_PORT="$port"
+silo_dll=Silo/bin/Release/net10.0/OrleansReco.Silo.dll
+gateway_dll=Gateway/bin/Release/net10.0/OrleansReco.Gateway.dll
+
+if [ "$silos" -eq 1 ]; then
+  echo "== one silo serving the API"
+  Reco__Silo__HostGateway=true setsid dotnet "$silo_dll" >>"$logs/silo-0.log" 2>&1 &
+  pids+=($!)
+else
+  command -v redis-server >/dev/null || { echo "--silos needs redis-server (apt-get install -y redis-server)" >&2; exit 1; }
+  mkdir -p "$data_dir/redis"
+  echo "== redis (cluster membership) on 127.0.0.1:$redis_port"
+  setsid redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$data_dir/redis" --save "" --appendonly no >>"$logs/redis.log" 2>&1 &
+  pids+=($!)
+  wait_for redis redis-cli -p "$redis_port" ping
+  export Reco__Clustering__Provider=Redis Reco__Clustering__RedisConnectionString="127.0.0.1:$redis_port"
+  # A fresh cluster id per run: membership rows of a previous run never confuse this one.
+  export Reco__Clustering__ClusterId="orleansreco-local-$(date +%s)"
+  for (( i=0; i<silos; i++ )); do
+    echo "== silo $i (silo port $((11111+i)), gateway port $((30000+i)))"
+    Reco__Silo__HostGateway=false Reco__Silo__SiloPort=$((11111+i)) Reco__Silo__GatewayPort=$((30000+i)) \
+      setsid dotnet "$silo_dll" >>"$logs/silo-$i.log" 2>&1 &
+    pids+=($!)
+  done
+  echo "== gateway"
+  setsid dotnet "$gateway_dll" >>"$logs/gateway.log" 2>&1 &
+  pids+=($!)
+fi
+
+wait_for "the API on port $port" curl -sf "http://127.0.0.1:$port/health/ready"
+
+if $demo; then
+  echo "== loading the synthetic storefront"
+  dotnet tools/OrleansReco.Tools/bin/Release/net10.0/orleansreco-tools.dll demo --gateway "http://127.0.0.1:$port"
+fi
+
+cat <<EOT
+
+OrleansReco is running: http://localhost:$port   (OpenAPI: /openapi/v1.json, health: /health/ready)
+Storefront key: storefront-dev-key   Catalog key: catalog-dev-key   Logs: $logs
+Ctrl-C stops everything.
+EOT
+# Stop when any process ends unexpectedly, or on Ctrl-C / SIGTERM.
+wait -n "${pids[@]}" || true
+echo "a process exited; see $logs" >&2

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The test command: does all set-up (npm packages, NuGet restore, build) and runs every test project.
+# Needs the .NET SDK, Node.js and redis-server on PATH (.ci/run installs redis-server on a fresh machine).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if [ -f package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+dotnet restore OrleansReco.sln
+dotnet build OrleansReco.sln -c Release --no-restore
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+# Test projects run one after another: the 2-core machines are too small for parallel clusters.
+dotnet test OrleansReco.sln -c Release --no-build -m:1 2>&1 | tee "$log" || status=$?
+
+# Sum dotnet's per-assembly summaries into one plain closing line.
+awk '/(Passed|Failed)!.*Total:/ {
+       for (i = 1; i <= NF; i++) { if ($i == "Passed:") p += $(i+1); if ($i == "Failed:") f += $(i+1) }
+     } END { printf "%d passed, %d failed\n", p, f }' "$log"
+exit "$status"

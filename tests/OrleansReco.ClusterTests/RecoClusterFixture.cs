@@ -1,0 +1,45 @@
+using Orleans.TestingHost;
+using OrleansReco.Grains.Hosting;
+using Xunit;
+
+namespace OrleansReco.ClusterTests;
+
+/// <summary>Two silos with the real grains on memory storage. Tests keep apart by using their own ids.</summary>
+public sealed class RecoClusterFixture : IAsyncLifetime
+{
+    public const int HistoryLimit = 8;
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(RecoStorage.State);
+            silo.AddOrleansReco(configureModel: model =>
+            {
+                model.NeighbourhoodMaxAge = TimeSpan.Zero;
+                model.HistoryLimit = HistoryLimit;
+                model.IndexShards = 4;
+            });
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+        await Cluster.WaitForLivenessToStabilizeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<RecoClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -1,0 +1,124 @@
+using OrleansReco.Grains.Interfaces;
+using Xunit;
+
+namespace OrleansReco.ClusterTests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class RecommendationTests(RecoClusterFixture fixture)
+{
+    private readonly Storefront _shop = new(fixture.Client);
+
+    [Fact]
+    public async Task Similar_items_publish_only_pairs_held_by_at_least_three_users()
+    {
+        foreach (var user in new[] { "u1", "u2", "u3" }) await _shop.Do(user, EventType.View, "tent", "stove");
+        foreach (var user in new[] { "u1", "u2" }) await _shop.Do(user, EventType.View, "lamp");
+
+        var neighbours = await _shop.ItemGrain("tent").GetNeighbours(10);
+
+        var only = Assert.Single(neighbours);
+        Assert.Equal(_shop.Item("stove"), only.ItemId);
+        Assert.Equal(3, only.Support);
+        Assert.Equal(1.0, only.Similarity, 12);
+    }
+
+    [Fact]
+    public async Task Recommendations_follow_co_occurrence_explain_themselves_and_skip_what_was_bought()
+    {
+        foreach (var user in new[] { "u1", "u2", "u3" })
+        {
+            await _shop.Do(user, EventType.Purchase, "tent", "stove", "mat");
+        }
+        await _shop.Do("u1", EventType.View, "kettle");
+        await _shop.Do("shopper", EventType.Purchase, "tent");
+
+        var result = await _shop.Recommender.Recommend(_shop.User("shopper"), new RecommendationRequest(2, false, null, []));
+
+        Assert.True(result.Personalized);
+        Assert.Equal(["mat", "stove"], result.Items.Select(i => _shop.Name(i.ItemId)).Order());
+        Assert.All(result.Items, i =>
+        {
+            Assert.Equal(_shop.Item("tent"), i.Because);
+            Assert.Equal(RecommendationReason.Similar, i.Reason);
+            Assert.True(i.Score > 0);
+        });
+    }
+
+    [Fact]
+    public async Task Viewed_items_stay_unless_exclude_seen_asks_otherwise()
+    {
+        foreach (var user in new[] { "u1", "u2", "u3" }) await _shop.Do(user, EventType.View, "a", "b", "c");
+        await _shop.Do("shopper", EventType.View, "a", "b");
+
+        var keepSeen = await _shop.Recommender.Recommend(_shop.User("shopper"), new RecommendationRequest(5, false, null, []));
+        var dropSeen = await _shop.Recommender.Recommend(_shop.User("shopper"), new RecommendationRequest(5, true, null, []));
+        var excludeList = await _shop.Recommender.Recommend(_shop.User("shopper"), new RecommendationRequest(5, false, null, [_shop.Item("c")]));
+
+        var similar = (RecommendationResult r) => r.Items.Where(i => i.Reason == RecommendationReason.Similar).Select(i => _shop.Name(i.ItemId)).Order();
+        Assert.Equal(["a", "b", "c"], similar(keepSeen));
+        Assert.Equal(["c"], similar(dropSeen));
+        Assert.Equal(["a", "b"], similar(excludeList));
+    }
+
+    [Fact]
+    public async Task A_category_filter_keeps_only_that_category()
+    {
+        await _shop.Catalogue("boot", "shoes");
+        await _shop.Catalogue("cap", "hats");
+        foreach (var user in new[] { "u1", "u2", "u3" }) await _shop.Do(user, EventType.View, "sock", "boot", "cap");
+        await _shop.Do("shopper", EventType.View, "sock");
+
+        var result = await _shop.Recommender.Recommend(_shop.User("shopper"), new RecommendationRequest(5, false, "shoes", []));
+
+        var similar = result.Items.Where(i => i.Reason == RecommendationReason.Similar).ToList();
+        Assert.Equal(_shop.Item("boot"), Assert.Single(similar).ItemId);
+    }
+
+    [Fact]
+    public async Task A_shopper_without_history_gets_popular_items_marked_as_such()
+    {
+        await _shop.Catalogue("hit");
+        await _shop.Catalogue("quiet");
+        foreach (var user in new[] { "u1", "u2", "u3" }) await _shop.Do(user, EventType.Purchase, "hit");
+        await _shop.Do("u1", EventType.View, "quiet");
+
+        var result = await _shop.Recommender.Recommend(_shop.User("new"), new RecommendationRequest(2, false, _shop.Category, []));
+
+        Assert.False(result.Personalized);
+        Assert.Equal(["hit", "quiet"], result.Items.Select(i => _shop.Name(i.ItemId)));
+        Assert.All(result.Items, i => Assert.Equal(RecommendationReason.Popular, i.Reason));
+        Assert.All(result.Items, i => Assert.Null(i.Because));
+    }
+
+    [Fact]
+    public async Task Popularity_ranks_by_decayed_event_weight_and_hides_unavailable_items()
+    {
+        await _shop.Catalogue("one");
+        await _shop.Catalogue("two");
+        await _shop.Catalogue("gone", available: false);
+        await _shop.Do("u1", EventType.Purchase, "two", "gone");
+        await _shop.Do("u2", EventType.View, "one", "two", "gone");
+
+        var popular = await _shop.Recommender.Popular(10, _shop.Category);
+
+        Assert.Equal(["two", "one"], popular.Select(p => _shop.Name(p.ItemId)));
+        Assert.Equal(6, popular[0].Score, 6);
+        Assert.Equal(1, popular[1].Score, 6);
+    }
+
+    [Fact]
+    public async Task Short_lists_are_filled_from_popularity_without_duplicates()
+    {
+        await _shop.Catalogue("x");
+        await _shop.Catalogue("y");
+        await _shop.Catalogue("z");
+        foreach (var user in new[] { "u1", "u2", "u3" }) await _shop.Do(user, EventType.View, "x", "y");
+        await _shop.Do("u1", EventType.Purchase, "z");
+        await _shop.Do("shopper", EventType.Purchase, "x");
+
+        var result = await _shop.Recommender.Recommend(_shop.User("shopper"), new RecommendationRequest(3, false, _shop.Category, []));
+
+        Assert.Equal(["y", "z"], result.Items.Select(i => _shop.Name(i.ItemId)));
+        Assert.Equal([RecommendationReason.Similar, RecommendationReason.Popular], result.Items.Select(i => i.Reason));
+    }
+}

@@ -1,0 +1,27 @@
+using OrleansReco.Grains.Interfaces;
+
+namespace OrleansReco.ClusterTests;
+
+/// <summary>Test-side helper that speaks to the grains like the gateway does, within its own id namespace.</summary>
+internal sealed class Storefront(IGrainFactory grains)
+{
+    private static readonly DateTimeOffset Start = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
+    private readonly string _prefix = Guid.NewGuid().ToString("N")[..8];
+    private int _clock;
+
+    public string Item(string name) => $"{_prefix}-{name}";
+    public string User(string name) => $"{_prefix}-user-{name}";
+    public string Category => $"{_prefix}-category";
+
+    public IUserGrain UserGrain(string name) => grains.GetGrain<IUserGrain>(User(name));
+    public IItemGrain ItemGrain(string name) => grains.GetGrain<IItemGrain>(Item(name));
+    public IRecommenderGrain Recommender => grains.GetGrain<IRecommenderGrain>(0);
+
+    public Task Do(string user, EventType type, params string[] items) =>
+        UserGrain(user).Record(items.Select(i => new BehaviourEvent(Item(i), type, Start.AddMinutes(++_clock))).ToList());
+
+    public Task Catalogue(string item, string? category = null, bool available = true) =>
+        ItemGrain(item).Upsert(new ItemDetails(item, category ?? Category, [], 9.99m, available));
+
+    public string Name(string itemId) => itemId[(_prefix.Length + 1)..];
+}

@@ -1,0 +1,43 @@
+namespace OrleansReco.SystemTests.Infrastructure;
+
+/// <summary>Environment for the real Silo and Gateway processes, as an operator would set it.</summary>
+public sealed class ProductProcesses(string clusterId, string storageConnectionString, string logDirectory)
+{
+    public const string Pepper = "system-test-pepper";
+
+    public Dictionary<string, string> Common { get; } = new()
+    {
+        ["DOTNET_ENVIRONMENT"] = "Development",
+        ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        ["Reco__Clustering__ClusterId"] = clusterId,
+        ["Reco__Privacy__Pepper"] = Pepper,
+        ["Reco__Storage__Provider"] = "AzureTable",
+        ["Reco__Storage__ConnectionString"] = storageConnectionString,
+        // Declare a killed silo dead within a few seconds rather than the production default.
+        ["Reco__Membership__ProbeTimeout"] = "00:00:01",
+        ["Reco__Membership__NumMissedProbesLimit"] = "2",
+        ["Reco__Membership__IAmAliveTablePublishTimeout"] = "00:00:02",
+    };
+
+    public string LogDirectory => logDirectory;
+
+    public ManagedProcess Silo(string name, int siloPort, int gatewayPort, bool hostGateway, int? httpPort = null, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var environment = new Dictionary<string, string>(Common)
+        {
+            ["Reco__Silo__SiloPort"] = siloPort.ToString(),
+            ["Reco__Silo__GatewayPort"] = gatewayPort.ToString(),
+            ["Reco__Silo__HostGateway"] = hostGateway ? "true" : "false",
+        };
+        if (httpPort is { } port) environment["RECO_PORT"] = port.ToString();
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>()) environment[key] = value;
+        return ManagedProcess.Dotnet(name, RepoPaths.SiloDll, environment, logDirectory);
+    }
+
+    public ManagedProcess Gateway(string name, int httpPort, IReadOnlyDictionary<string, string> clustering)
+    {
+        var environment = new Dictionary<string, string>(Common) { ["RECO_PORT"] = httpPort.ToString() };
+        foreach (var (key, value) in clustering) environment[key] = value;
+        return ManagedProcess.Dotnet(name, RepoPaths.GatewayDll, environment, logDirectory);
+    }
+}
