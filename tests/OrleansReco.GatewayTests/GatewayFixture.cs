@@ -1,0 +1,47 @@
+using Orleans.TestingHost;
+using OrleansReco.Grains.Hosting;
+using Xunit;
+
+namespace OrleansReco.GatewayTests;
+
+/// <summary>One two-silo cluster and one gateway for the whole collection; tests isolate themselves by unique ids.</summary>
+public sealed class GatewayFixture : IAsyncLifetime
+{
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public GatewayHost Gateway { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(RecoStorage.State);
+            // Neighbourhoods recomputed on every read, so a test sees the effect of the events it just sent.
+            silo.AddOrleansReco(configureModel: o => o.NeighbourhoodMaxAge = TimeSpan.Zero);
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+        Gateway = await GatewayHost.StartAsync(Cluster.Client);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Gateway is not null)
+        {
+            await Gateway.DisposeAsync();
+        }
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class GatewayCollection : ICollectionFixture<GatewayFixture>
+{
+    public const string Name = "gateway";
+}

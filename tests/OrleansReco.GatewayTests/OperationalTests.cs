@@ -1,0 +1,87 @@
+using System.Net;
+using System.Text.Json;
+using Xunit;
+
+namespace OrleansReco.GatewayTests;
+
+[Collection(GatewayCollection.Name)]
+public sealed class OperationalTests(GatewayFixture fixture)
+{
+    [Fact]
+    public async Task Liveness_and_readiness_answer_200_without_a_key()
+    {
+        var anonymous = fixture.Gateway.CreateClient(null);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_v1_API()
+    {
+        var response = await fixture.Gateway.CreateClient(null).GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var paths = document.RootElement.GetProperty("paths");
+        foreach (var path in new[] { "/v1/events", "/v1/users/{userId}/recommendations", "/v1/items/{itemId}/similar", "/v1/items/popular", "/v1/items/{itemId}" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), path);
+        }
+        var scheme = document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
+        Assert.Equal("X-Api-Key", scheme.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task A_key_over_its_rate_limit_answers_429_and_other_keys_are_unaffected()
+    {
+        var configuration = GatewayHost.DefaultConfiguration();
+        configuration["Reco:RateLimits:TokenLimit"] = "2";
+        configuration["Reco:RateLimits:TokensPerPeriod"] = "1";
+        configuration["Reco:RateLimits:ReplenishmentPeriod"] = "01:00:00";
+        await using var gateway = await GatewayHost.StartAsync(fixture.Grains, configuration);
+        var storefront = gateway.CreateClient(GatewayHost.StorefrontKey);
+
+        // Invalid requests still spend tokens: they reach the endpoint. They keep this test independent of the grains.
+        await (await storefront.GetAsync("/v1/items/popular?count=0")).AssertProblem(HttpStatusCode.BadRequest);
+        await (await storefront.GetAsync("/v1/items/popular?count=0")).AssertProblem(HttpStatusCode.BadRequest);
+        var limited = await storefront.GetAsync("/v1/items/popular?count=0");
+
+        await limited.AssertProblem(HttpStatusCode.TooManyRequests);
+        Assert.NotNull(limited.Headers.RetryAfter);
+        await (await gateway.CreateClient(GatewayHost.AdminKey).GetAsync("/v1/items/popular?count=0")).AssertProblem(HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.OK, (await gateway.CreateClient(null).GetAsync("/health/live")).StatusCode);
+    }
+}
+
+/// <summary>A gateway whose cluster never answers: every grain call times out.</summary>
+public sealed class UnavailableClusterTests : IAsyncLifetime
+{
+    private GatewayHost gateway = null!;
+
+    public async Task InitializeAsync() => gateway = await GatewayHost.StartAsync(ThrowingGrainFactory.Create());
+
+    public async Task DisposeAsync() => await gateway.DisposeAsync();
+
+    [Fact]
+    public async Task Readiness_answers_503_while_liveness_answers_200()
+    {
+        var anonymous = gateway.CreateClient(null);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await anonymous.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("POST", "/v1/events", """{"userId":"u","itemId":"i","type":"view"}""")]
+    [InlineData("GET", "/v1/users/u/recommendations", null)]
+    [InlineData("GET", "/v1/items/i/similar", null)]
+    [InlineData("GET", "/v1/items/popular", null)]
+    [InlineData("PUT", "/v1/items/i", """{"title":"t"}""")]
+    public async Task Grain_timeouts_answer_503_with_retry_after(string method, string path, string? body)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : Http.Json(body) };
+        var response = await gateway.CreateClient(GatewayHost.AdminKey).SendAsync(request);
+
+        await response.AssertProblem(HttpStatusCode.ServiceUnavailable);
+        Assert.NotNull(response.Headers.RetryAfter);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using Xunit;
+
+namespace OrleansReco.GatewayTests;
+
+[Collection(GatewayCollection.Name)]
+public sealed class QueryValidationTests(GatewayFixture fixture)
+{
+    private readonly HttpClient storefront = fixture.Gateway.CreateClient(GatewayHost.StorefrontKey);
+
+    public static TheoryData<string> ReadPaths => new()
+    {
+        "/v1/users/someone/recommendations",
+        "/v1/items/anything/similar",
+        "/v1/items/popular",
+    };
+
+    public static TheoryData<string, string> BadCounts()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var path in new[] { "/v1/users/someone/recommendations", "/v1/items/anything/similar", "/v1/items/popular" })
+        {
+            foreach (var query in new[] { "count=0", "count=101", "count=-1", "count=abc", "count=1.5", "count=", "count=%201", "count=99999999999", "count=5&count=6" })
+            {
+                data.Add(path, query);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BadCounts))]
+    public async Task A_count_outside_1_to_100_answers_400(string path, string query)
+    {
+        var problem = await (await storefront.GetAsync($"{path}?{query}")).AssertProblem(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("count", out _));
+    }
+
+    [Theory]
+    [MemberData(nameof(ReadPaths))]
+    public async Task The_count_bounds_are_accepted(string path)
+    {
+        Assert.Equal(HttpStatusCode.OK, (await storefront.GetAsync($"{path}?count=1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await storefront.GetAsync($"{path}?count=100")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/v1/users/someone/recommendations?excludeSeen=maybe")]
+    [InlineData("/v1/users/someone/recommendations?category=a%01b")]
+    [InlineData("/v1/users/someone/recommendations?exclude=a,b%0Ac")]
+    [InlineData("/v1/items/popular?category=a%09b")]
+    [InlineData("/v1/users/a%01b/recommendations")]
+    [InlineData("/v1/users/%20%20/recommendations")]
+    [InlineData("/v1/items/a%7Fb/similar")]
+    public async Task Bad_ids_and_flags_answer_400(string pathAndQuery)
+    {
+        await (await storefront.GetAsync(pathAndQuery)).AssertProblem(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Over_long_ids_in_the_path_or_query_answer_400()
+    {
+        var id = new string('x', 129);
+        await (await storefront.GetAsync($"/v1/users/{id}/recommendations")).AssertProblem(HttpStatusCode.BadRequest);
+        await (await storefront.GetAsync($"/v1/items/{id}/similar")).AssertProblem(HttpStatusCode.BadRequest);
+        await (await storefront.GetAsync($"/v1/items/popular?category={id}")).AssertProblem(HttpStatusCode.BadRequest);
+        await (await storefront.GetAsync($"/v1/users/someone/recommendations?exclude={id}")).AssertProblem(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task An_id_of_exactly_128_characters_is_accepted()
+    {
+        var id = new string('x', 128);
+        Assert.Equal(HttpStatusCode.OK, (await storefront.GetAsync($"/v1/users/{id}/recommendations")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Unknown_routes_and_methods_answer_problem_details()
+    {
+        await (await storefront.GetAsync("/v1/nothing-here")).AssertProblem(HttpStatusCode.NotFound);
+        await (await storefront.DeleteAsync("/v1/events")).AssertProblem(HttpStatusCode.MethodNotAllowed);
+    }
+}

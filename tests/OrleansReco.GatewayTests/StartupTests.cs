@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Options;
+using Xunit;
+
+namespace OrleansReco.GatewayTests;
+
+/// <summary>Configuration that would run the gateway insecurely refuses start-up, with a message naming the setting.</summary>
+public sealed class StartupTests
+{
+    private static async Task<string> StartupFailure(Dictionary<string, string?> configuration, string environment = "Production")
+    {
+        await using var app = GatewayHost.Build(ThrowingGrainFactory.Create(), configuration, environment);
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        return failure.Message;
+    }
+
+    [Fact]
+    public async Task No_API_key_refuses_start_up()
+    {
+        var configuration = new Dictionary<string, string?> { ["Reco:Privacy:Pepper"] = GatewayHost.Pepper };
+        Assert.Contains("Reco:ApiKeys", await StartupFailure(configuration));
+    }
+
+    [Fact]
+    public async Task No_pepper_refuses_start_up()
+    {
+        var configuration = GatewayHost.DefaultConfiguration();
+        configuration.Remove("Reco:Privacy:Pepper");
+        Assert.Contains("Reco:Privacy:Pepper", await StartupFailure(configuration));
+    }
+
+    [Fact]
+    public async Task Development_keys_and_pepper_are_refused_outside_Development()
+    {
+        var configuration = GatewayHost.DefaultConfiguration();
+        configuration["Reco:ApiKeys:0:Key"] = "storefront-dev-key";
+        Assert.Contains("development key", await StartupFailure(configuration));
+
+        configuration = GatewayHost.DefaultConfiguration();
+        configuration["Reco:Privacy:Pepper"] = "orleansreco-development-pepper-not-a-secret";
+        Assert.Contains("development pepper", await StartupFailure(configuration));
+    }
+
+    [Fact]
+    public async Task Development_keys_and_pepper_start_in_Development()
+    {
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Reco:ApiKeys:0:Key"] = "storefront-dev-key",
+            ["Reco:ApiKeys:0:Role"] = "storefront",
+            ["Reco:Privacy:Pepper"] = "orleansreco-development-pepper-not-a-secret",
+        };
+        await using var app = GatewayHost.Build(ThrowingGrainFactory.Create(), configuration, "Development");
+        await app.StartAsync();
+        await app.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("Reco:ApiKeys:0:Role", "owner")]
+    [InlineData("Reco:ApiKeys:0:Key", "")]
+    public async Task A_malformed_key_entry_refuses_start_up(string setting, string value)
+    {
+        var configuration = GatewayHost.DefaultConfiguration();
+        configuration[setting] = value;
+        Assert.Contains("Reco:ApiKeys:0", await StartupFailure(configuration));
+    }
+
+    [Fact]
+    public async Task A_short_pepper_refuses_start_up()
+    {
+        var configuration = GatewayHost.DefaultConfiguration();
+        configuration["Reco:Privacy:Pepper"] = "short";
+        Assert.Contains("at least 16 bytes", await StartupFailure(configuration));
+    }
+}
