@@ -1,0 +1,176 @@
+using System.Net.Http.Json;
+using OrleansReco.SystemTests.Infrastructure;
+using OrleansReco.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace OrleansReco.SystemTests;
+
+/// <summary>
+/// Redis, Azurite, three silo processes and a gateway. Concurrent storefront clients send events; one silo is
+/// killed with SIGKILL mid-way and restarted later. Every acknowledged event must be in the users' histories, and
+/// every item's counts must equal a recount over those histories.
+/// </summary>
+public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Clients = 6;
+    private const int UsersPerClient = 8;
+    private const int Items = 30;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
+    private readonly string _logs = Directory.CreateTempSubdirectory("orleansreco-failure-").FullName;
+    private readonly string _clusterId = "failure-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(20) };
+    private readonly List<ManagedProcess> _silos = [];
+    private readonly List<int> _siloPorts = [];
+    private RedisServer _redis = null!;
+    private AzuriteServer _azurite = null!;
+    private ManagedProcess _gateway = null!;
+    private ClusterReader _reader = null!;
+    private string _baseUrl = "";
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.Start(_logs);
+        _azurite = await AzuriteServer.StartAsync();
+        var product = new ProductProcesses(_clusterId, _azurite.ConnectionString, _logs);
+        var redis = new Dictionary<string, string>
+        {
+            ["Reco__Clustering__Provider"] = "Redis",
+            ["Reco__Clustering__RedisConnectionString"] = _redis.ConnectionString,
+        };
+        for (var i = 0; i < 3; i++)
+        {
+            var siloPort = FreePorts.Next();
+            _siloPorts.Add(siloPort);
+            _silos.Add(product.Silo($"silo-{i}", siloPort, FreePorts.Next(), hostGateway: false, extra: redis));
+            _silos[i].Start();
+        }
+        var httpPort = FreePorts.Next();
+        _baseUrl = $"http://127.0.0.1:{httpPort}";
+        _gateway = product.Gateway("gateway", httpPort, redis);
+        _gateway.Start();
+
+        await Readiness.HttpOk(_http, _baseUrl + "/health/ready", StartTimeout, () => !_gateway.IsRunning);
+        _reader = await ClusterReader.Connect(_redis.ConnectionString, _clusterId);
+        await Readiness.Until("three active silos", async () => (await _reader.ActiveSiloPorts()).Count == 3, StartTimeout);
+    }
+
+    [Fact]
+    public async Task Killing_a_silo_mid_traffic_loses_no_acknowledged_event()
+    {
+        var log = new TrafficLog();
+
+        await Drive(log, eventsPerClient: 40);
+        var beforeKill = log.Acknowledged;
+        _silos[1].Kill();
+        await Drive(log, eventsPerClient: 60);
+        var whileDown = log.Acknowledged - beforeKill;
+        _silos[1].Start();
+        await Readiness.Until(
+            "the restarted silo to rejoin",
+            async () => (await _reader.ActiveSiloPorts()).Contains(_siloPorts[1]) && (await _reader.ActiveSiloPorts()).Count == 3,
+            StartTimeout);
+        await Drive(log, eventsPerClient: 20);
+
+        var attempts = log.Snapshot();
+        var missing = await AcknowledgedButMissing(attempts);
+        var countErrors = await CountsThatDifferFromARecount();
+        output.WriteLine($"events sent: {attempts.Count}, acknowledged: {log.Acknowledged}, in doubt: {attempts.Count - log.Acknowledged}");
+        output.WriteLine($"acknowledged while a silo was down: {whileDown}");
+        output.WriteLine($"longest outage seen by one shopper: {log.LongestOutage().TotalSeconds:F1} s");
+        output.WriteLine($"acknowledged-but-missing events: {missing}");
+        output.WriteLine($"item counts differing from a recount: {countErrors}");
+
+        Assert.True(whileDown > 0, "no event was acknowledged after the silo was killed");
+        Assert.Equal(0, missing);
+        Assert.Equal(0, countErrors);
+    }
+
+    /// <summary>Each client owns its users, so a user's events are sent in order; items come from a few baskets.</summary>
+    private async Task Drive(TrafficLog log, int eventsPerClient)
+    {
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async client =>
+        {
+            var random = new Random(client * 7919 + log.Snapshot().Count);
+            for (var n = 0; n < eventsPerClient; n++)
+            {
+                var user = $"shopper-{client}-{random.Next(UsersPerClient)}";
+                var basket = (client + random.Next(2)) % 5;
+                var item = $"item-{(basket * 6 + random.Next(6)) % Items}";
+                log.Add(await Send(user, item));
+            }
+        }));
+    }
+
+    private async Task<EventAttempt> Send(string user, string item)
+    {
+        var started = DateTime.UtcNow;
+        var outcome = Outcome.InDoubt;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, _baseUrl + "/v1/events")
+            {
+                Content = JsonContent.Create(new { userId = user, itemId = item, type = "view" }),
+            };
+            request.Headers.Add("X-Api-Key", "storefront-dev-key");
+            using var response = await _http.SendAsync(request);
+            if (response.IsSuccessStatusCode) outcome = Outcome.Acknowledged;
+            else if ((int)response.StatusCode < 500) throw new InvalidOperationException($"The gateway refused a valid event: {response.StatusCode}");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            // No answer: the event may or may not have been recorded.
+        }
+        return new EventAttempt(user, item, outcome, started, DateTime.UtcNow);
+    }
+
+    private async Task<int> AcknowledgedButMissing(IReadOnlyList<EventAttempt> attempts)
+    {
+        var missing = 0;
+        foreach (var user in attempts.GroupBy(a => a.UserId))
+        {
+            var history = await _reader.History(user.Key);
+            var acknowledged = user.Where(a => a.Outcome == Outcome.Acknowledged).Select(a => a.ItemId).ToHashSet();
+            missing += acknowledged.Count(item => !history.Contains(item));
+            var sent = user.Select(a => a.ItemId).ToHashSet();
+            Assert.True(history.IsSubsetOf(sent), "a history holds an item its user never sent");
+        }
+        return missing;
+    }
+
+    /// <summary>Occurrence and co-occurrence of every item against a recount over all current histories.</summary>
+    private async Task<int> CountsThatDifferFromARecount()
+    {
+        var users = Enumerable.Range(0, Clients).SelectMany(c => Enumerable.Range(0, UsersPerClient).Select(u => $"shopper-{c}-{u}"));
+        var histories = new List<HashSet<string>>();
+        foreach (var user in users) histories.Add(await _reader.History(user));
+
+        var errors = 0;
+        for (var i = 0; i < Items; i++)
+        {
+            var item = $"item-{i}";
+            var counts = await _reader.Counts(item);
+            if (counts.Occurrence != histories.Count(h => h.Contains(item))) errors++;
+            for (var j = 0; j < Items; j++)
+            {
+                var other = $"item-{j}";
+                if (other == item) continue;
+                var expected = histories.Count(h => h.Contains(item) && h.Contains(other));
+                if (counts.CoOccurrence.GetValueOrDefault(other) != expected) errors++;
+            }
+        }
+        return errors;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_reader is not null) await _reader.DisposeAsync();
+        _gateway?.Dispose();
+        foreach (var silo in _silos) silo.Dispose();
+        _azurite?.Dispose();
+        _redis?.Dispose();
+        _http.Dispose();
+        Directory.Delete(_logs, recursive: true);
+    }
+}
