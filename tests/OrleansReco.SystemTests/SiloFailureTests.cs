@@ -76,11 +76,17 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         var attempts = log.Snapshot();
         var missing = await AcknowledgedButMissing(attempts);
         var countErrors = await CountsThatDifferFromARecount();
-        output.WriteLine($"events sent: {attempts.Count}, acknowledged: {log.Acknowledged}, in doubt: {attempts.Count - log.Acknowledged}");
-        output.WriteLine($"acknowledged while a silo was down: {whileDown}");
-        output.WriteLine($"longest outage seen by one shopper: {log.LongestOutage().TotalSeconds:F1} s");
-        output.WriteLine($"acknowledged-but-missing events: {missing}");
-        output.WriteLine($"item counts differing from a recount: {countErrors}");
+        string[] report =
+        [
+            "Silo failure test (3 silo processes, SIGKILL of one mid-traffic, then restart):",
+            $"  events sent: {attempts.Count}, acknowledged: {log.Acknowledged}, in doubt: {attempts.Count - log.Acknowledged}",
+            $"  acknowledged while a silo was down: {whileDown}",
+            $"  longest outage seen by one shopper: {log.LongestOutage().TotalSeconds:F1} s",
+            $"  acknowledged-but-missing events: {missing}",
+            $"  item counts differing from a recount: {countErrors}",
+        ];
+        foreach (var line in report) output.WriteLine(line);
+        TestReport.Write("silo-failure", report);
 
         Assert.True(whileDown > 0, "no event was acknowledged after the silo was killed");
         Assert.Equal(0, missing);
