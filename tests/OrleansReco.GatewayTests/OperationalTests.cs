@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+using OrleansReco.Grains.Hosting;
 using Xunit;
 
 namespace OrleansReco.GatewayTests;
@@ -53,14 +56,32 @@ public sealed class OperationalTests(GatewayFixture fixture)
     }
 }
 
-/// <summary>A gateway whose cluster never answers: every grain call times out.</summary>
+/// <summary>A gateway whose cluster is gone: a real one-silo cluster whose silo was killed under the live client.</summary>
 public sealed class UnavailableClusterTests : IAsyncLifetime
 {
+    private InProcessTestCluster cluster = null!;
     private GatewayHost gateway = null!;
 
-    public async Task InitializeAsync() => gateway = await GatewayHost.StartAsync(ThrowingGrainFactory.Create());
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(RecoStorage.State);
+            silo.AddOrleansReco();
+        });
+        builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(2)));
+        cluster = builder.Build();
+        await cluster.DeployAsync();
+        await cluster.KillSiloAsync(cluster.Silos[0]);
+        gateway = await GatewayHost.StartAsync(cluster.Client);
+    }
 
-    public async Task DisposeAsync() => await gateway.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await gateway.DisposeAsync();
+        await cluster.DisposeAsync();
+    }
 
     [Fact]
     public async Task Readiness_answers_503_while_liveness_answers_200()

@@ -4,11 +4,12 @@ using Xunit;
 namespace OrleansReco.GatewayTests;
 
 /// <summary>Configuration that would run the gateway insecurely refuses start-up, with a message naming the setting.</summary>
-public sealed class StartupTests
+[Collection(GatewayCollection.Name)]
+public sealed class StartupTests(GatewayFixture fixture)
 {
-    private static async Task<string> StartupFailure(Dictionary<string, string?> configuration, string environment = "Production")
+    private async Task<string> StartupFailure(Dictionary<string, string?> configuration, string environment = "Production")
     {
-        await using var app = GatewayHost.Build(ThrowingGrainFactory.Create(), configuration, environment);
+        await using var app = GatewayHost.Build(fixture.Grains, configuration, environment);
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
         return failure.Message;
     }
@@ -49,7 +50,7 @@ public sealed class StartupTests
             ["Reco:ApiKeys:0:Role"] = "storefront",
             ["Reco:Privacy:Pepper"] = "orleansreco-development-pepper-not-a-secret",
         };
-        await using var app = GatewayHost.Build(ThrowingGrainFactory.Create(), configuration, "Development");
+        await using var app = GatewayHost.Build(fixture.Grains, configuration, "Development");
         await app.StartAsync();
         await app.StopAsync();
     }
