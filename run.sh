@@ -37,6 +37,7 @@ dotnet build OrleansReco.sln -c Release -v quiet -nologo | grep -E "error|Warn|w
 
 pids=()
 signals=()
+silo_pids=()
 started() { pids+=("$!"); signals+=("$1"); }  # the signal that stops this child gracefully
 stop_all() {
   trap - EXIT INT TERM
@@ -45,6 +46,7 @@ stop_all() {
   # Azurite saves its database only on SIGINT. Background children of a script start with SIGINT ignored,
   # which .NET respects, so the .NET processes and redis get SIGTERM.
   for (( i=${#pids[@]}-1; i>=0; i-- )); do
+    if [ -z "${pids[$i]}" ]; then continue; fi
     kill "-${signals[$i]}" "${pids[$i]}" 2>/dev/null || true
     wait "${pids[$i]}" 2>/dev/null || true
   done
@@ -95,6 +97,7 @@ else
     Reco__Silo__HostGateway=false Reco__Silo__SiloPort=$((11111+i)) Reco__Silo__GatewayPort=$((30000+i)) \
       setsid dotnet "$silo_dll" >>"$logs/silo-$i.log" 2>&1 &
     started TERM
+    silo_pids+=("$!")
   done
   echo "== gateway"
   setsid dotnet "$gateway_dll" >>"$logs/gateway.log" 2>&1 &
@@ -114,6 +117,18 @@ OrleansReco is running: http://localhost:$port   (OpenAPI: /openapi/v1.json, hea
 Storefront key: storefront-dev-key   Catalog key: catalog-dev-key   Logs: $logs
 Ctrl-C stops everything.
 EOT
-# Stop when any process ends unexpectedly, or on Ctrl-C / SIGTERM.
-wait -n "${pids[@]}" || true
-echo "a process exited; see $logs" >&2
+# With several silos, losing one is what the cluster is built to survive: say so and keep serving.
+# Anything else ending (the only silo, the gateway, Azurite, redis) stops everything. So do Ctrl-C and SIGTERM.
+while true; do
+  exited=""
+  running=()
+  for pid in "${pids[@]}"; do if [ -n "$pid" ]; then running+=("$pid"); fi; done
+  wait -n -p exited "${running[@]}" || true
+  if [ "$silos" -gt 1 ] && [[ " ${silo_pids[*]} " == *" $exited "* ]]; then
+    echo "a silo process ($exited) exited; the other silos keep serving (see $logs)" >&2
+    for i in "${!pids[@]}"; do if [ "${pids[$i]}" = "$exited" ]; then pids[$i]=""; fi; done
+    continue
+  fi
+  echo "a process exited; stopping (see $logs)" >&2
+  break
+done
