@@ -16,4 +16,23 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>The history with affinities, highest affinity first.</summary>
     [Alias("GetContext"), AlwaysInterleave]
     Task<UserContext> GetContext();
+
+    /// <summary>Replaces the profile attributes (stored encrypted under the user's key).</summary>
+    [Alias("SetProfile")]
+    Task SetProfile(IReadOnlyDictionary<string, string> attributes);
+
+    /// <summary>Without consent, recommendations are not personalised and no history is recorded.</summary>
+    [Alias("SetConsent")]
+    Task SetConsent(bool personalization);
+
+    /// <summary>Everything held about the user, decrypted; null when nothing is held.</summary>
+    [Alias("Export")]
+    Task<UserExport?> Export();
+
+    /// <summary>
+    /// Retracts every contribution from the item aggregates, deletes the state, destroys the key, writes the
+    /// receipt and deactivates. Returns once all of that is done. Idempotent.
+    /// </summary>
+    [Alias("Erase")]
+    Task<ErasureReceipt> Erase(ErasureRequest request);
 }

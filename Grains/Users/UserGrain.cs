@@ -91,6 +91,14 @@ public sealed class UserGrain(
         return Task.FromResult(new UserContext(history, Personalization: true));
     }
 
+    public Task SetProfile(IReadOnlyDictionary<string, string> attributes) => throw new NotImplementedException();
+
+    public Task SetConsent(bool personalization) => throw new NotImplementedException();
+
+    public Task<UserExport?> Export() => throw new NotImplementedException();
+
+    public Task<ErasureReceipt> Erase(ErasureRequest request) => throw new NotImplementedException();
+
     /// <summary>Delivers, or leaves the outbox for the retry timer: the state is durable either way.</summary>
     private async Task TryDeliverOutbox()
     {

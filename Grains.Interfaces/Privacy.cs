@@ -1,0 +1,31 @@
+namespace OrleansReco.Grains.Interfaces;
+
+/// <summary>One history entry as the shopper sees it in an export.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.ExportedHistoryEntry")]
+public sealed record ExportedHistoryEntry(
+    string ItemId,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset LastSeen,
+    int Views,
+    int Carts,
+    int Purchases,
+    double Affinity);
+
+/// <summary>Everything held about one shopper, decrypted.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.UserExport")]
+public sealed record UserExport(
+    IReadOnlyDictionary<string, string> Profile,
+    bool Personalization,
+    IReadOnlyList<ExportedHistoryEntry> History,
+    IReadOnlyList<float>? Embedding);
+
+/// <summary>
+/// Proof that an erasure happened, without personal data: <see cref="Hash"/> is an HMAC of the erased id with a
+/// per-receipt salt, so the operator can check a given id against it, and nobody can read the id from it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.ErasureReceipt")]
+public sealed record ErasureReceipt(Guid ReceiptId, DateTimeOffset ErasedAt, string Salt, string Hash, int HistoryItemsRetracted);
+
+/// <summary>What the gateway hands over for the receipt: it alone sees the raw id.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.ErasureRequest")]
+public sealed record ErasureRequest(Guid ReceiptId, string Salt, string Hash);
