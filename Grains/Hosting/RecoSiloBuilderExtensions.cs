@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansReco.Grains.Model;
 
 namespace OrleansReco.Grains.Hosting;
@@ -23,6 +24,7 @@ public static class RecoSiloBuilderExtensions
         IConfiguration? configuration = null,
         Action<ModelOptions>? configureModel = null)
     {
+        silo.Services.TryAddSingleton(TimeProvider.System);
         var options = silo.Services.AddOptions<ModelOptions>();
         if (configuration is not null)
         {

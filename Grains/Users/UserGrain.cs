@@ -7,28 +7,29 @@ using OrleansReco.Grains.Model;
 namespace OrleansReco.Grains.Users;
 
 /// <summary>
-/// One shopper. Not reentrant: a user's events are applied one batch at a time, in order.
-/// Per batch: update the history, plan the item changes, write history and changes in one state write
-/// (the acknowledgement point), then deliver the changes to the item grains; undelivered ones are retried.
-/// The grain key is a pseudonym; it is never logged.
+/// One shopper. Not reentrant: a user's events, consent changes and erasure apply one at a time, in order.
+/// Every change of the history goes the same way: plan the item changes from the history before and after, write
+/// history and changes in one state write (the acknowledgement point), then deliver the changes to the item
+/// grains; undelivered ones are retried. The grain key is a pseudonym; it is never logged.
 /// </summary>
 public sealed class UserGrain(
     [PersistentState("user", RecoStorage.State)] IPersistentState<UserState> state,
     IOptions<ModelOptions> options,
+    TimeProvider clock,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(2);
 
     private readonly HistoryPolicy _policy = HistoryPolicy.From(options.Value);
+    private UserData _data = null!;
     private UserHistory _history = null!;
     private bool _outboxClearedSinceWrite;
     private IGrainTimer? _retryTimer;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _history = UserHistory.Restore(
-            _policy, state.State.History.Select(h => h.ToEntry()), state.State.NewestEvent);
-        if (state.State.Outbox.Count > 0)
+        Load(state.State.Data);
+        if (_data.Outbox.Count > 0)
         {
             await TryDeliverOutbox();
         }
@@ -37,11 +38,11 @@ public sealed class UserGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // An emptied outbox that was never written would only be delivered again (harmlessly); writing it saves that.
-        if (_outboxClearedSinceWrite && state.State.Outbox.Count == 0)
+        if (_outboxClearedSinceWrite && _data.Outbox.Count == 0 && state.RecordExists)
         {
             try
             {
-                await state.WriteStateAsync(cancellationToken);
+                await Save();
             }
             catch (Exception exception)
             {
@@ -52,22 +53,113 @@ public sealed class UserGrain(
 
     public async Task Record(IReadOnlyList<BehaviourEvent> events)
     {
+        if (!_data.Personalization)
+        {
+            return; // Without consent nothing is recorded.
+        }
+        await ChangeHistory(history =>
+        {
+            foreach (var e in events)
+            {
+                history.Record(e.ItemId, ToKind(e.Type), e.Timestamp.ToUnixTimeSeconds());
+            }
+        });
+        await TryDeliverOutbox();
+    }
+
+    public Task<UserContext> GetContext()
+    {
+        var history = _history.Ranked()
+            .Select(x => new HistoryAffinity(x.Entry.ItemId, x.Affinity, x.Entry.Purchased))
+            .ToList();
+        return Task.FromResult(new UserContext(history, _data.Personalization));
+    }
+
+    public async Task SetProfile(IReadOnlyDictionary<string, string> attributes)
+    {
+        _data.Profile = new Dictionary<string, string>(attributes, StringComparer.Ordinal);
+        await Save();
+    }
+
+    /// <summary>
+    /// Withdrawing consent also withdraws the history and its influence on everyone else's recommendations:
+    /// what is not used for personalisation is not kept.
+    /// </summary>
+    public async Task SetConsent(bool personalization)
+    {
+        _data.Personalization = personalization;
+        if (personalization)
+        {
+            await Save();
+            return;
+        }
+        await ChangeHistory(history => history.Clear());
+        await DeliverOutbox();
+    }
+
+    public Task<UserExport?> Export()
+    {
+        if (!state.RecordExists)
+        {
+            return Task.FromResult<UserExport?>(null);
+        }
+        var history = _history.Ranked()
+            .Select(x => new ExportedHistoryEntry(
+                x.Entry.ItemId,
+                DateTimeOffset.FromUnixTimeSeconds(x.Entry.FirstSeen),
+                DateTimeOffset.FromUnixTimeSeconds(x.Entry.LastSeen),
+                x.Entry.Views,
+                x.Entry.Carts,
+                x.Entry.Purchases,
+                x.Affinity))
+            .ToList();
+        return Task.FromResult<UserExport?>(new UserExport(
+            new Dictionary<string, string>(_data.Profile), _data.Personalization, history, Embedding: null));
+    }
+
+    /// <summary>
+    /// Retract first, durably (the retraction is written as an outbox before anything is deleted, so a crash
+    /// part-way is finished by a repeated request), then delete the state and write the receipt.
+    /// The caller gets the receipt only when every item has applied the retraction.
+    /// </summary>
+    public async Task<ErasureReceipt> Erase(ErasureRequest request)
+    {
+        var retracted = _history.Count;
+        if (state.RecordExists)
+        {
+            await ChangeHistory(history => history.Clear());
+            await DeliverOutbox();
+            await state.ClearStateAsync();
+        }
+        Load(new UserData());
+
+        var receipt = new ErasureReceipt(request.ReceiptId, clock.GetUtcNow(), request.Salt, request.Hash, retracted);
+        await GrainFactory.GetGrain<IErasureReceiptGrain>(request.ReceiptId).Record(receipt);
+        DeactivateOnIdle();
+        return receipt;
+    }
+
+    /// <summary>Applies a change to the history and writes it with the item changes it implies.</summary>
+    private async Task ChangeHistory(Action<UserHistory> change)
+    {
         // Earlier changes go out first so that every item sees a user's changes in order.
-        if (state.State.Outbox.Count > 0)
+        if (_data.Outbox.Count > 0)
         {
             await DeliverOutbox();
         }
-
         var before = _history.Contributions();
-        foreach (var e in events)
-        {
-            _history.Record(e.ItemId, ToKind(e.Type), e.Timestamp.ToUnixTimeSeconds());
-        }
+        change(_history);
         var plan = ContributionPlanner.Plan(before, _history.Contributions());
 
-        state.State.History = _history.Entries.Select(HistoryEntryState.From).ToList();
-        state.State.NewestEvent = _history.NewestEvent;
-        state.State.Outbox = plan.Select(kv => new PendingDelivery(kv.Key, ToContribution(kv.Value))).ToList();
+        _data.History = _history.Entries.Select(HistoryEntryState.From).ToList();
+        _data.NewestEvent = _history.NewestEvent;
+        _data.Outbox = plan.Select(kv => new PendingDelivery(kv.Key, ToContribution(kv.Value))).ToList();
+        await Save();
+    }
+
+    private async Task Save()
+    {
+        state.State.Data = _data;
         try
         {
             await state.WriteStateAsync();
@@ -79,25 +171,13 @@ public sealed class UserGrain(
             DeactivateOnIdle();
             throw;
         }
-
-        await TryDeliverOutbox();
     }
 
-    public Task<UserContext> GetContext()
+    private void Load(UserData data)
     {
-        var history = _history.Ranked()
-            .Select(x => new HistoryAffinity(x.Entry.ItemId, x.Affinity, x.Entry.Purchased))
-            .ToList();
-        return Task.FromResult(new UserContext(history, Personalization: true));
+        _data = data;
+        _history = UserHistory.Restore(_policy, data.History.Select(h => h.ToEntry()), data.NewestEvent);
     }
-
-    public Task SetProfile(IReadOnlyDictionary<string, string> attributes) => throw new NotImplementedException();
-
-    public Task SetConsent(bool personalization) => throw new NotImplementedException();
-
-    public Task<UserExport?> Export() => throw new NotImplementedException();
-
-    public Task<ErasureReceipt> Erase(ErasureRequest request) => throw new NotImplementedException();
 
     /// <summary>Delivers, or leaves the outbox for the retry timer: the state is durable either way.</summary>
     private async Task TryDeliverOutbox()
@@ -108,7 +188,7 @@ public sealed class UserGrain(
         }
         catch (Exception exception)
         {
-            logger.LogWarning(exception, "Delivery of {Count} item changes failed; will retry", state.State.Outbox.Count);
+            logger.LogWarning(exception, "Delivery of {Count} item changes failed; will retry", _data.Outbox.Count);
             _retryTimer ??= this.RegisterGrainTimer(RetryDelivery, new GrainTimerCreationOptions(RetryPeriod, RetryPeriod)
             {
                 KeepAlive = true,
@@ -125,10 +205,10 @@ public sealed class UserGrain(
 
     private async Task DeliverOutbox()
     {
-        var pending = state.State.Outbox;
+        var pending = _data.Outbox;
         await Task.WhenAll(pending.Select(p => GrainFactory.GetGrain<IItemGrain>(p.ItemId).Apply(p.Contribution)));
-        // Still the same outbox: no other call can have replaced it while this one was delivering.
-        state.State.Outbox = [];
+        // Still the same outbox: calls do not interleave, so nothing replaced it while this one was delivering.
+        _data.Outbox = [];
         _outboxClearedSinceWrite = true;
     }
 

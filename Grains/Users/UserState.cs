@@ -3,9 +3,9 @@ using OrleansReco.Grains.Model;
 
 namespace OrleansReco.Grains.Users;
 
-/// <summary>A user grain's persisted state.</summary>
-[GenerateSerializer, Alias("OrleansReco.UserState")]
-public sealed class UserState
+/// <summary>Everything held about one user: personal data, kept in storage only as ciphertext.</summary>
+[GenerateSerializer, Alias("OrleansReco.UserData")]
+public sealed class UserData
 {
     [Id(0)] public List<HistoryEntryState> History { get; set; } = [];
     [Id(1)] public long NewestEvent { get; set; } = long.MinValue;
@@ -15,6 +15,18 @@ public sealed class UserState
     /// between the two never loses an acknowledged event: whatever is still here is delivered again.
     /// </summary>
     [Id(2)] public List<PendingDelivery> Outbox { get; set; } = [];
+
+    [Id(3)] public Dictionary<string, string> Profile { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Consent to personalisation. Without it nothing is recorded and results are not personalised.</summary>
+    [Id(4)] public bool Personalization { get; set; } = true;
+}
+
+/// <summary>A user grain's persisted state.</summary>
+[GenerateSerializer, Alias("OrleansReco.UserState")]
+public sealed class UserState
+{
+    [Id(0)] public UserData Data { get; set; } = new();
 }
 
 [GenerateSerializer, Alias("OrleansReco.HistoryEntryState")]

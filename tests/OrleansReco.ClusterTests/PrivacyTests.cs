@@ -1,0 +1,80 @@
+using OrleansReco.Grains.Interfaces;
+using Xunit;
+
+namespace OrleansReco.ClusterTests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class PrivacyTests(RecoClusterFixture fixture)
+{
+    private readonly Storefront _shop = new(fixture.Client);
+
+    private static ErasureRequest NewErasure() => new(Guid.NewGuid(), "salt", "hash");
+
+    [Fact]
+    public async Task Export_returns_profile_consent_and_history()
+    {
+        await _shop.UserGrain("ann").SetProfile(new Dictionary<string, string> { ["size"] = "M" });
+        await _shop.Do("ann", EventType.Purchase, "tent");
+        await _shop.Do("ann", EventType.View, "tent");
+
+        var export = await _shop.UserGrain("ann").Export();
+
+        Assert.NotNull(export);
+        Assert.Equal("M", export.Profile["size"]);
+        Assert.True(export.Personalization);
+        var entry = Assert.Single(export.History);
+        Assert.Equal((_shop.Item("tent"), 1, 1), (entry.ItemId, entry.Views, entry.Purchases));
+        Assert.True(entry.LastSeen >= entry.FirstSeen);
+    }
+
+    [Fact]
+    public async Task Nothing_held_exports_as_nothing()
+    {
+        Assert.Null(await _shop.UserGrain("stranger").Export());
+    }
+
+    [Fact]
+    public async Task Withdrawn_consent_records_nothing_and_withdraws_the_history_from_the_counts()
+    {
+        await _shop.Do("bo", EventType.View, "a", "b");
+        await _shop.UserGrain("bo").SetConsent(false);
+        await _shop.Do("bo", EventType.View, "c");
+
+        var context = await _shop.UserGrain("bo").GetContext();
+        Assert.False(context.Personalization);
+        Assert.Empty(context.History);
+        Assert.Equal(0, (await _shop.ItemGrain("a").GetCounts()).Occurrence);
+        Assert.Equal(0, (await _shop.ItemGrain("c").GetCounts()).Occurrence);
+        var result = await _shop.Recommender.Recommend(_shop.User("bo"), new RecommendationRequest(3, false, null, []));
+        Assert.False(result.Personalized);
+
+        await _shop.UserGrain("bo").SetConsent(true);
+        await _shop.Do("bo", EventType.View, "d");
+        Assert.Equal([_shop.Item("d")], (await _shop.UserGrain("bo").GetContext()).History.Select(h => h.ItemId));
+    }
+
+    [Fact]
+    public async Task Erasure_removes_everything_writes_a_receipt_and_a_later_event_starts_afresh()
+    {
+        await _shop.UserGrain("cy").SetProfile(new Dictionary<string, string> { ["city"] = "Leeds" });
+        foreach (var user in new[] { "cy", "u1", "u2" }) await _shop.Do(user, EventType.View, "p", "q");
+        var request = NewErasure();
+
+        var receipt = await _shop.UserGrain("cy").Erase(request);
+
+        Assert.Equal((request.ReceiptId, request.Hash, 2), (receipt.ReceiptId, receipt.Hash, receipt.HistoryItemsRetracted));
+        Assert.Equal(receipt, await fixture.Client.GetGrain<IErasureReceiptGrain>(request.ReceiptId).Get());
+        Assert.Null(await _shop.UserGrain("cy").Export());
+        Assert.Equal(2, (await _shop.ItemGrain("p").GetCounts()).Occurrence);
+        Assert.Equal(2, (await _shop.ItemGrain("p").GetCounts()).CoOccurrence[_shop.Item("q")]);
+
+        var again = await _shop.UserGrain("cy").Erase(NewErasure());
+        Assert.Equal(0, again.HistoryItemsRetracted);
+
+        await _shop.Do("cy", EventType.View, "r");
+        var fresh = await _shop.UserGrain("cy").Export();
+        Assert.NotNull(fresh);
+        Assert.Empty(fresh.Profile);
+        Assert.Equal([_shop.Item("r")], fresh.History.Select(h => h.ItemId));
+    }
+}
