@@ -55,7 +55,9 @@ public sealed class EventUploader(
                 {
                     await postBatch(batch, stop.Token);
                     Interlocked.Increment(ref batches);
-                    Progress?.Invoke(Interlocked.Add(ref posted, batch.Length));
+                    // Not Progress?.Invoke(Interlocked.Add(...)): '?.' would skip the count when nobody listens.
+                    var total = Interlocked.Add(ref posted, batch.Length);
+                    Progress?.Invoke(total);
                 }
             }
             catch

@@ -2,8 +2,8 @@ namespace OrleansReco.Tools.Synthetic;
 
 /// <summary>
 /// Shape of a synthetic storefront. Defaults give a small demo shop: 200 shoppers, 300 items, 12 categories,
-/// 4 taste clusters of 3 categories each (so every category is preferred by exactly one cluster and the overall
-/// item popularity stays close to the Zipf curve).
+/// 4 taste clusters of 3 categories each (every category preferred by exactly one cluster; the overall item
+/// popularity then follows the Zipf curve, see <see cref="SyntheticStorefront"/>).
 /// </summary>
 public sealed record SyntheticOptions
 {

@@ -25,8 +25,8 @@ public static class SyntheticStorefront
 
         var random = new Random(options.Seed);
         var items = CreateCatalogue(options, random);
-        var shoppers = CreateShoppers(options);
         var zipf = new ZipfSampler(options.Items, options.ZipfExponent);
+        var shoppers = CreateShoppers(options, zipf);
 
         var events = new List<(long Seconds, int User, StorefrontEvent Event)>();
         for (var user = 0; user < options.Users; user++)
@@ -87,16 +87,46 @@ public static class SyntheticStorefront
         return items;
     }
 
-    private static List<SyntheticShopper> CreateShoppers(SyntheticOptions options) =>
-        Enumerable.Range(0, options.Users)
-            .Select(u =>
+    /// <summary>
+    /// Shoppers are dealt to clusters in proportion to the Zipf mass each cluster draws from (its preferred items plus
+    /// the off-taste share of the rest). A cluster whose categories hold the head items is bigger, and that is exactly
+    /// what keeps the overall item popularity on the Zipf curve: with equal clusters the head items would be diluted
+    /// by the normalisation of their cluster. Smooth weighted round-robin interleaves the clusters deterministically.
+    /// </summary>
+    private static List<SyntheticShopper> CreateShoppers(SyntheticOptions options, ZipfSampler zipf)
+    {
+        var mass = new double[options.TasteClusters];
+        for (var cluster = 0; cluster < options.TasteClusters; cluster++)
+        {
+            var preferred = PreferredCategoryMask(options, cluster);
+            for (var rank = 0; rank < options.Items; rank++)
             {
-                // Round-robin keeps the clusters the same size, which keeps the overall popularity close to Zipf.
-                var cluster = u % options.TasteClusters;
-                var categories = PreferredCategories(cluster, options).Select(CategoryId).ToList();
-                return new SyntheticShopper(UserId(u), cluster, categories);
-            })
-            .ToList();
+                mass[cluster] += zipf.Probability(rank) * (preferred[CategoryOf(rank, options)] ? 1 : options.OffTasteAcceptance);
+            }
+        }
+
+        var total = mass.Sum();
+        var current = new double[options.TasteClusters];
+        var shoppers = new List<SyntheticShopper>(options.Users);
+        for (var user = 0; user < options.Users; user++)
+        {
+            var chosen = 0;
+            for (var cluster = 0; cluster < current.Length; cluster++)
+            {
+                current[cluster] += mass[cluster];
+                if (current[cluster] > current[chosen])
+                {
+                    chosen = cluster;
+                }
+            }
+
+            current[chosen] -= total;
+            var categories = PreferredCategories(chosen, options).Select(CategoryId).ToList();
+            shoppers.Add(new SyntheticShopper(UserId(user), chosen, categories));
+        }
+
+        return shoppers;
+    }
 
     private static bool[] PreferredCategoryMask(SyntheticOptions options, int cluster)
     {
