@@ -55,9 +55,24 @@ public static class ToolsApp
         catch (Exception ex) when (ex is Gateway.GatewayException or HttpRequestException or IOException
             or InvalidDataException or UnauthorizedAccessException or TaskCanceledException)
         {
-            environment.Error.WriteLine($"error: {ex.Message}");
+            environment.Error.WriteLine($"error: {Describe(ex)}");
             return ExitCodes.Failure;
         }
+    }
+
+    // HttpRequestException says only "An error occurred while sending the request"; the cause is in the inner ones.
+    private static string Describe(Exception ex)
+    {
+        var messages = new List<string>();
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (!messages.Contains(e.Message))
+            {
+                messages.Add(e.Message);
+            }
+        }
+
+        return string.Join(" ", messages);
     }
 
     public static string GeneralHelp()

@@ -20,10 +20,10 @@ public sealed class DemoCommand : ICommand
         var attempts = args.Int("wait", 30, 1, 3600);
         var synthetic = SharedOptions.SyntheticFrom(args);
 
-        // Events end at today's midnight (UTC) so time-decayed affinities and popularity are fresh; the data is
-        // otherwise the same for a seed.
-        var today = environment.Time.GetUtcNow().UtcDateTime.Date;
-        synthetic = synthetic with { Start = new DateTimeOffset(today, TimeSpan.Zero) - synthetic.Period };
+        // Sessions start up to yesterday's midnight (UTC), so time-decayed affinities and popularity are fresh and a
+        // session that runs past midnight is still in the past. The data is otherwise the same for a seed.
+        var yesterday = environment.Time.GetUtcNow().UtcDateTime.Date.AddDays(-1);
+        synthetic = synthetic with { Start = new DateTimeOffset(yesterday, TimeSpan.Zero) - synthetic.Period };
         var data = SyntheticStorefront.Generate(synthetic);
 
         using var http = environment.CreateHttpClient();
