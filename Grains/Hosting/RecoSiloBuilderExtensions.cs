@@ -8,8 +8,11 @@ namespace OrleansReco.Grains.Hosting;
 /// <summary>Grain storage provider names. The host decides what backs them (memory in tests, Azure Table Storage in the product).</summary>
 public static class RecoStorage
 {
-    /// <summary>User, item and index grain state.</summary>
+    /// <summary>User, item, index and receipt grain state.</summary>
     public const string State = "reco";
+
+    /// <summary>Users' wrapped data keys: a provider (and table) of their own, apart from the data they protect.</summary>
+    public const string Keys = "reco-keys";
 }
 
 public static class RecoSiloBuilderExtensions

@@ -1,5 +1,5 @@
 using Orleans.TestingHost;
-using OrleansReco.Grains.Hosting;
+using OrleansReco.Testing;
 using OrleansReco.Grains.Interfaces;
 using Xunit;
 
@@ -26,10 +26,8 @@ public sealed class ErasureExactnessTests : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(RecoStorage.State);
-            silo.AddOrleansReco(configureModel: model =>
+            silo.AddRecoForTests(model =>
             {
-                model.NeighbourhoodMaxAge = TimeSpan.Zero;
                 model.HistoryLimit = 10;
                 model.MinSupport = 2;
             });

@@ -1,5 +1,5 @@
 using Orleans.TestingHost;
-using OrleansReco.Grains.Hosting;
+using OrleansReco.Testing;
 using Xunit;
 
 namespace OrleansReco.ClusterTests;
@@ -18,10 +18,8 @@ public sealed class RecoClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(RecoStorage.State);
-            silo.AddOrleansReco(configureModel: model =>
+            silo.AddRecoForTests(model =>
             {
-                model.NeighbourhoodMaxAge = TimeSpan.Zero;
                 model.HistoryLimit = HistoryLimit;
                 model.IndexShards = 4;
             });

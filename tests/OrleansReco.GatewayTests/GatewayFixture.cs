@@ -1,5 +1,5 @@
 using Orleans.TestingHost;
-using OrleansReco.Grains.Hosting;
+using OrleansReco.Testing;
 using Xunit;
 
 namespace OrleansReco.GatewayTests;
@@ -18,9 +18,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(RecoStorage.State);
-            // Neighbourhoods recomputed on every read, so a test sees the effect of the events it just sent.
-            silo.AddOrleansReco(configureModel: o => o.NeighbourhoodMaxAge = TimeSpan.Zero);
+            silo.AddRecoForTests();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Orleans.Configuration;
 using Orleans.TestingHost;
-using OrleansReco.Grains.Hosting;
+using OrleansReco.Testing;
 using Xunit;
 
 namespace OrleansReco.GatewayTests;
@@ -67,8 +67,7 @@ public sealed class UnavailableClusterTests : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(RecoStorage.State);
-            silo.AddOrleansReco();
+            silo.AddRecoForTests();
         });
         builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(2)));
         cluster = builder.Build();
