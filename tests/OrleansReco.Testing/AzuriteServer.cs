@@ -37,8 +37,8 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable, IDisposabl
     {
     }
 
-    /// <param name="inMemory">Pass <c>--inMemoryPersistence</c>: faster, but nothing survives <see cref="RestartAsync"/>.</param>
-    public AzuriteServer(bool inMemory)
+    // Private: xunit requires a fixture to have exactly one public constructor.
+    private AzuriteServer(bool inMemory)
     {
         InMemory = inMemory;
         DataDirectory = Path.Combine(Path.GetTempPath(), "orleansreco-azurite-" + Guid.NewGuid().ToString("N"));
@@ -58,6 +58,8 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable, IDisposabl
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};TableEndpoint={TableEndpoint};";
 
+    /// <summary>Starts a server outside xunit's fixture handling.</summary>
+    /// <param name="inMemory">Pass <c>--inMemoryPersistence</c>: nothing is written to disk and nothing survives <see cref="RestartAsync"/>.</param>
     public static async Task<AzuriteServer> StartAsync(bool inMemory = false, CancellationToken cancellationToken = default)
     {
         var server = new AzuriteServer(inMemory);
