@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 using OrleansReco.Grains.Storage;
 using OrleansReco.Testing;
@@ -47,11 +48,16 @@ public sealed class PersistentGrainEndToEndTests(AzuriteServer azurite)
     public async Task A_grain_keeps_its_state_across_deactivation_and_loses_it_on_clear()
     {
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddAzureTableGrainStorage("reco", o =>
-        {
-            o.ConnectionString = azurite.ConnectionString;
-            o.TableName = TableName;
-        }));
+        // Bound from configuration the way the silo host does it (Reco__Storage__ConnectionString in the environment).
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Reco:Storage:ConnectionString"] = azurite.ConnectionString,
+                ["Reco:Storage:TableName"] = TableName,
+            })
+            .Build();
+        builder.ConfigureSilo((_, silo) =>
+            silo.AddAzureTableGrainStorage("reco", configuration.GetSection(AzureTableStorageOptions.SectionName)));
         await using var cluster = builder.Build();
         await cluster.DeployAsync();
 
