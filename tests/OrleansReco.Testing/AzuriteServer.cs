@@ -147,9 +147,9 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable, IDisposabl
                 await StartAsync(FreeLoopbackPort(), cancellationToken);
                 return;
             }
-            catch (AzuriteExitedException) when (attempt < PortAttempts)
+            catch (AzuriteExitedException exception) when (attempt < PortAttempts && exception.Message.Contains("EADDRINUSE", StringComparison.Ordinal))
             {
-                // Most likely another process took the port between probing and binding: try another one.
+                // Another process took the port between probing and binding: try another one.
             }
         }
     }
@@ -206,13 +206,17 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable, IDisposabl
         yield return "127.0.0.1";
         yield return "--tablePort";
         yield return port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        yield return "--location";
-        yield return DataDirectory;
         yield return "--silent";
         yield return "--disableTelemetry";
+        // Azurite refuses --location together with --inMemoryPersistence; it still runs in the folder.
         if (InMemory)
         {
             yield return "--inMemoryPersistence";
+        }
+        else
+        {
+            yield return "--location";
+            yield return DataDirectory;
         }
     }
 
