@@ -65,6 +65,12 @@ public sealed partial class AzureTableGrainStorage : IGrainStorage, ILifecyclePa
     /// <summary>Creates the table if missing. Safe to call many times; also done lazily by the first operation.</summary>
     public Task EnsureTableAsync(CancellationToken cancellationToken)
     {
+        // Fast path once created, so concurrent grain operations do not contend on the lock.
+        if (Volatile.Read(ref _init) is { IsCompletedSuccessfully: true })
+        {
+            return Task.CompletedTask;
+        }
+
         Task init;
         lock (_initGate)
         {

@@ -20,7 +20,8 @@ internal static class TableKeyEncoder
 {
     /// <summary>
     /// 1 KiB, counted both as UTF-8 and UTF-16 bytes since the service documents the limit in bytes
-    /// without naming an encoding: staying under both is safe whichever it means.
+    /// without naming an encoding: staying under both is safe whichever it means. (Azurite enforces 512
+    /// characters, which the UTF-16 bound matches.)
     /// </summary>
     internal const int MaxKeyBytes = 1024;
 

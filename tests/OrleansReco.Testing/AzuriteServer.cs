@@ -37,8 +37,8 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable, IDisposabl
     {
     }
 
-    /// <param name="inMemory">Pass <c>--inMemoryPersistence</c>: faster, but nothing survives <see cref="RestartAsync"/>.</param>
-    public AzuriteServer(bool inMemory)
+    // Private: xunit requires a fixture to have exactly one public constructor.
+    private AzuriteServer(bool inMemory)
     {
         InMemory = inMemory;
         DataDirectory = Path.Combine(Path.GetTempPath(), "orleansreco-azurite-" + Guid.NewGuid().ToString("N"));
@@ -58,6 +58,8 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable, IDisposabl
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};TableEndpoint={TableEndpoint};";
 
+    /// <summary>Starts a server outside xunit's fixture handling.</summary>
+    /// <param name="inMemory">Pass <c>--inMemoryPersistence</c>: nothing is written to disk and nothing survives <see cref="RestartAsync"/>.</param>
     public static async Task<AzuriteServer> StartAsync(bool inMemory = false, CancellationToken cancellationToken = default)
     {
         var server = new AzuriteServer(inMemory);
@@ -145,9 +147,9 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable, IDisposabl
                 await StartAsync(FreeLoopbackPort(), cancellationToken);
                 return;
             }
-            catch (AzuriteExitedException) when (attempt < PortAttempts)
+            catch (AzuriteExitedException exception) when (attempt < PortAttempts && exception.Message.Contains("EADDRINUSE", StringComparison.Ordinal))
             {
-                // Most likely another process took the port between probing and binding: try another one.
+                // Another process took the port between probing and binding: try another one.
             }
         }
     }
@@ -204,13 +206,17 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable, IDisposabl
         yield return "127.0.0.1";
         yield return "--tablePort";
         yield return port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        yield return "--location";
-        yield return DataDirectory;
         yield return "--silent";
         yield return "--disableTelemetry";
+        // Azurite refuses --location together with --inMemoryPersistence; it still runs in the folder.
         if (InMemory)
         {
             yield return "--inMemoryPersistence";
+        }
+        else
+        {
+            yield return "--location";
+            yield return DataDirectory;
         }
     }
 
