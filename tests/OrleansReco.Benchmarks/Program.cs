@@ -1,0 +1,21 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using OrleansReco.Benchmarks;
+
+// dotnet run -c Release --project tests/OrleansReco.Benchmarks                      all model benchmarks
+// dotnet run -c Release --project tests/OrleansReco.Benchmarks -- --quick           a short run of them
+// dotnet run -c Release --project tests/OrleansReco.Benchmarks -- inprocess [secs]  scoring ops/s, one thread
+if (args.Length > 0 && args[0] == "inprocess")
+{
+    var seconds = args.Length > 1 && int.TryParse(args[1], out var s) ? s : 5;
+    Console.WriteLine($"in-process scoring (1 thread): {InProcessScoring.OperationsPerSecond(TimeSpan.FromSeconds(seconds)):F0} ops/s");
+    return;
+}
+
+var quick = args.Contains("--quick");
+var config = quick
+    ? DefaultConfig.Instance.AddJob(Job.ShortRun).WithOptions(ConfigOptions.DisableOptimizationsValidator)
+    : DefaultConfig.Instance;
+BenchmarkSwitcher.FromAssembly(typeof(ModelBenchmarks).Assembly)
+    .Run(args.Where(a => a != "--quick").ToArray(), config);
