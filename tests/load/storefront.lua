@@ -1,10 +1,16 @@
 -- Storefront traffic for wrk. One endpoint per wrk process, so that wrk's own latency histogram is per endpoint;
 -- run-load.sh runs a recommendation process and an event process side by side to make the mix.
---   wrk ... -s storefront.lua URL -- recommend USERS [ZIPF_EXPONENT]
---   wrk ... -s storefront.lua URL -- events USERS ITEMS [ZIPF_EXPONENT]
--- Users (and items) are drawn Zipf-distributed: a few shoppers are very active, most are not.
+--   RECO_WRK_MODE=recommend|events RECO_WRK_USERS=2000 RECO_WRK_ITEMS=1000 wrk ... -s storefront.lua URL
+-- Settings come from the environment because wrk's done() runs in a Lua state of its own, where init() never ran.
+-- Users (and items) are drawn Zipf-distributed (exponent RECO_WRK_ZIPF, 1.0): a few shoppers are very active.
+-- RECO_WRK_DELAY_MS paces each connection (wrk's delay() hook, not counted in latency), so that run-load.sh can
+-- hold recommendations at four times the event rate.
 
-local mode, users, items, exponent
+local mode = os.getenv("RECO_WRK_MODE") or "recommend"
+local users = tonumber(os.getenv("RECO_WRK_USERS") or "2000")
+local items = tonumber(os.getenv("RECO_WRK_ITEMS") or "1000")
+local exponent = tonumber(os.getenv("RECO_WRK_ZIPF") or "1.0")
+local delay_ms = tonumber(os.getenv("RECO_WRK_DELAY_MS") or "0")
 local user_cdf, item_cdf
 
 local function zipf_cdf(n, s)
@@ -24,17 +30,13 @@ local function draw(cdf)
 end
 
 function init(args)
-  mode = args[1] or "recommend"
-  users = tonumber(args[2] or "2000")
-  if mode == "events" then
-    items = tonumber(args[3] or "1000")
-    exponent = tonumber(args[4] or "1.0")
-    item_cdf = zipf_cdf(items, exponent)
-  else
-    exponent = tonumber(args[3] or "1.0")
-  end
   user_cdf = zipf_cdf(users, exponent)
-  math.randomseed(os.time() + (wrk.thread and tonumber(tostring(wrk.thread):match("0x(%x+)") or "0", 16) or 0))
+  item_cdf = zipf_cdf(items, exponent)
+  math.randomseed(os.time() + math.floor(os.clock() * 1e6))
+end
+
+if delay_ms > 0 then
+  function delay() return delay_ms end
 end
 
 local types = { "view", "view", "view", "view", "view", "view", "cart", "cart", "purchase" }
@@ -54,7 +56,7 @@ end
 function done(summary, latency, requests)
   local seconds = summary.duration / 1e6
   local failed = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  io.write(string.format("RESULT %s requests=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f failed=%d\n",
+  io.write(string.format("RESULT %-9s requests=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f failed=%d\n",
     mode, summary.requests, summary.requests / seconds,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, failed))
 end
