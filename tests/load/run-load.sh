@@ -16,7 +16,8 @@ port="${RECO_LOAD_PORT:-5180}"
 # Events run closed-loop on several connections (each one is a durable write and a fan-out to item grains);
 # recommendations are paced to four times the event rate measured in a mixed warm-up, which makes the 80/20 mix.
 event_conns="${RECO_LOAD_EVENT_CONNECTIONS:-6}"
-rec_conns=2
+rec_conns=2        # recommendations alone, closed loop
+mix_rec_conns=8    # paced recommendations in the mixed run: enough connections that a slow reply does not stall the pace
 data="$(mktemp -d)"
 out="$(mktemp -d)"
 
@@ -50,12 +51,12 @@ sed 's/.*RESULT recommend/  recommend (alone)/' <(grep RESULT "$out/alone.txt")
 echo "== warm-up: events alone ($event_conns connections, 5 s), then mixed (5 s) to pace recommendations at 4x events"
 RECO_WRK_MODE=events wrk -t1 -c"$event_conns" -d5s -s tests/load/storefront.lua "http://127.0.0.1:$port" >"$out/warmup.txt"
 rps_of() { grep -o 'rps=[0-9]*' "$1" | cut -d= -f2; }
-# A connection's period is its pacing delay plus the request's latency; aim the period at rec_conns / (4 x events/s).
-pace() { awk -v e="$1" -v c="$rec_conns" -v d="${2:-0}" -v r="${3:-0}" 'BEGIN {
+# A connection's period is its pacing delay plus the request's latency; aim the period at mix_rec_conns / (4 x events/s).
+pace() { awk -v e="$1" -v c="$mix_rec_conns" -v d="${2:-0}" -v r="${3:-0}" 'BEGIN {
   e = e > 1 ? e : 1; latency = r > 0 ? 1000 * c / r - d : 0; if (latency < 0) latency = 0
-  target = 1000 * c / (4 * e) - latency; printf "%d", target > 0 ? target : 0 }'; }
+  target = 1000 * c / (4 * e) - latency; printf "%d", (target > 0 ? target : 0) }'; }
 delay_ms=$(pace "$(rps_of "$out/warmup.txt")")
-RECO_WRK_MODE=recommend RECO_WRK_DELAY_MS="$delay_ms" wrk -t1 -c"$rec_conns" -d5s -s tests/load/storefront.lua "http://127.0.0.1:$port" >"$out/warm-rec.txt" &
+RECO_WRK_MODE=recommend RECO_WRK_DELAY_MS="$delay_ms" wrk -t1 -c"$mix_rec_conns" -d5s -s tests/load/storefront.lua "http://127.0.0.1:$port" >"$out/warm-rec.txt" &
 warm_rec=$!
 RECO_WRK_MODE=events wrk -t1 -c"$event_conns" -d5s -s tests/load/storefront.lua "http://127.0.0.1:$port" >"$out/warm-ev.txt"
 wait "$warm_rec"
@@ -63,7 +64,7 @@ delay_ms=$(pace "$(rps_of "$out/warm-ev.txt")" "$delay_ms" "$(rps_of "$out/warm-
 echo "  recommendations paced at ${delay_ms} ms per connection"
 
 echo "== mixed storefront traffic, ${seconds} s"
-RECO_WRK_MODE=recommend RECO_WRK_DELAY_MS="$delay_ms" wrk -t1 -c"$rec_conns" -d"${seconds}s" -s tests/load/storefront.lua "http://127.0.0.1:$port" >"$out/recommend.txt" &
+RECO_WRK_MODE=recommend RECO_WRK_DELAY_MS="$delay_ms" wrk -t1 -c"$mix_rec_conns" -d"${seconds}s" -s tests/load/storefront.lua "http://127.0.0.1:$port" >"$out/recommend.txt" &
 recommend=$!
 RECO_WRK_MODE=events wrk -t1 -c"$event_conns" -d"${seconds}s" -s tests/load/storefront.lua "http://127.0.0.1:$port" >"$out/events.txt" &
 events=$!

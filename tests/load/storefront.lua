@@ -10,7 +10,7 @@ local mode = os.getenv("RECO_WRK_MODE") or "recommend"
 local users = tonumber(os.getenv("RECO_WRK_USERS") or "2000")
 local items = tonumber(os.getenv("RECO_WRK_ITEMS") or "1000")
 local exponent = tonumber(os.getenv("RECO_WRK_ZIPF") or "1.0")
-local delay_ms = tonumber(os.getenv("RECO_WRK_DELAY_MS") or "0")
+local delay_ms = tonumber(os.getenv("RECO_WRK_DELAY_MS") or "") or 0
 local user_cdf, item_cdf
 
 local function zipf_cdf(n, s)
