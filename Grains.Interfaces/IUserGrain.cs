@@ -30,8 +30,9 @@ public interface IUserGrain : IGrainWithStringKey
     Task<UserExport?> Export();
 
     /// <summary>
-    /// Retracts every contribution from the item aggregates, deletes the state, destroys the key, writes the
-    /// receipt and deactivates. Returns once all of that is done. Idempotent.
+    /// Retracts every contribution from the item aggregates, destroys the data key (from then on no copy of the
+    /// state can be read), deletes the state, writes the receipt and deactivates. Returns once all of that is done.
+    /// Idempotent.
     /// </summary>
     [Alias("Erase")]
     Task<ErasureReceipt> Erase(ErasureRequest request);

@@ -78,14 +78,17 @@ public static class RecoSiloHost
             silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
         }
 
+        // State and wrapped keys always come from the same kind of store, each in its own provider (and table).
         switch (settings.StorageProvider.ToLowerInvariant())
         {
             case "azuretable":
                 silo.AddAzureTableGrainStorage(RecoStorage.State, configuration.GetSection(AzureTableStorageOptions.SectionName));
+                silo.AddAzureTableUserKeyStore(RecoStorage.Keys, configuration);
                 break;
             case "memory":
                 // Lost when the silo stops: for tests and experiments only.
                 silo.AddMemoryGrainStorage(RecoStorage.State);
+                silo.AddMemoryUserKeyStore(RecoStorage.Keys);
                 break;
             default:
                 throw new InvalidOperationException(

@@ -1,7 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Serialization;
 using OrleansReco.Grains.Model;
+using OrleansReco.Grains.Privacy;
+using OrleansReco.Grains.Storage;
+using OrleansReco.Grains.Users;
 
 namespace OrleansReco.Grains.Hosting;
 
@@ -11,24 +16,30 @@ public static class RecoStorage
     /// <summary>User, item, index and receipt grain state.</summary>
     public const string State = "reco";
 
-    /// <summary>Users' wrapped data keys: a provider (and table) of their own, apart from the data they protect.</summary>
+    /// <summary>
+    /// Users' wrapped data keys: the <see cref="IUserKeyStore"/> registered under this name, a store (and table) of
+    /// their own, apart from the data they protect.
+    /// </summary>
     public const string Keys = "reco-keys";
 }
 
 public static class RecoSiloBuilderExtensions
 {
     /// <summary>
-    /// Registers what the OrleansReco grains need besides storage: model options bound from <c>Reco:Model</c>
-    /// (when configuration is given) and then adjusted by <paramref name="configureModel"/>.
-    /// The caller adds a grain storage named <see cref="RecoStorage.State"/>.
+    /// Registers what the OrleansReco grains need besides storage: model options bound from <c>Reco:Model</c> and
+    /// master keys bound from <c>Reco:Privacy:MasterKeys</c> (when configuration is given), the model options then
+    /// adjusted by <paramref name="configureModel"/>. Without configuration the caller configures
+    /// <see cref="MasterKeyOptions"/>. The caller adds a grain storage named <see cref="RecoStorage.State"/> and a
+    /// user key store named <see cref="RecoStorage.Keys"/>. Missing or unusable master keys fail the silo's start.
     /// </summary>
     public static ISiloBuilder AddOrleansReco(
         this ISiloBuilder silo,
         IConfiguration? configuration = null,
         Action<ModelOptions>? configureModel = null)
     {
-        silo.Services.TryAddSingleton(TimeProvider.System);
-        var options = silo.Services.AddOptions<ModelOptions>();
+        var services = silo.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        var options = services.AddOptions<ModelOptions>();
         if (configuration is not null)
         {
             options.Bind(configuration.GetSection(ModelOptions.SectionName));
@@ -37,6 +48,33 @@ public static class RecoSiloBuilderExtensions
         {
             options.Configure(configureModel);
         }
+
+        var masterKeys = services.AddOptions<MasterKeyOptions>().ValidateOnStart();
+        if (configuration is not null)
+        {
+            masterKeys.Bind(configuration.GetSection(MasterKeyOptions.SectionName));
+        }
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MasterKeyOptions>, MasterKeyOptionsValidator>());
+        services.TryAddSingleton(sp => new MasterKeyRing(sp.GetRequiredService<IOptions<MasterKeyOptions>>().Value));
+        services.TryAddSingleton(sp => new UserDataVaultFactory(
+            KeyStore(sp), sp.GetRequiredService<MasterKeyRing>(), sp.GetRequiredService<Serializer<UserData>>()));
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<UserKeyRotation>(sp, KeyStore(sp)));
+        services.AddTransient<IConfigurationValidator>(sp => new KeyStoreRegisteredValidator(sp));
         return silo;
+    }
+
+    private static IUserKeyStore KeyStore(IServiceProvider services) => services.GetRequiredKeyedService<IUserKeyStore>(RecoStorage.Keys);
+
+    /// <summary>Says at start, not at a user's first write, that the host forgot the key store.</summary>
+    private sealed class KeyStoreRegisteredValidator(IServiceProvider services) : IConfigurationValidator
+    {
+        public void ValidateConfiguration()
+        {
+            if (services.GetKeyedService<IUserKeyStore>(RecoStorage.Keys) is null)
+            {
+                throw new OrleansConfigurationException(
+                    $"No user key store named '{RecoStorage.Keys}' is registered: add one with AddAzureTableUserKeyStore or AddMemoryUserKeyStore.");
+            }
+        }
     }
 }

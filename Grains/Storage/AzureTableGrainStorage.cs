@@ -27,8 +27,7 @@ public sealed partial class AzureTableGrainStorage : IGrainStorage, ILifecyclePa
     private readonly IActivatorProvider _activators;
     private readonly ILogger<AzureTableGrainStorage> _logger;
     private readonly TableClient _table;
-    private readonly Lock _initGate = new();
-    private Task? _init;
+    private readonly TableCreation _creation;
 
     public AzureTableGrainStorage(
         string name,
@@ -53,6 +52,7 @@ public sealed partial class AzureTableGrainStorage : IGrainStorage, ILifecyclePa
         }
 
         _table = new TableServiceClient(options.ConnectionString).GetTableClient(options.TableName);
+        _creation = new TableCreation(_table);
     }
 
     public void Participate(ISiloLifecycle lifecycle) =>
@@ -63,28 +63,7 @@ public sealed partial class AzureTableGrainStorage : IGrainStorage, ILifecyclePa
             EnsureTableAsync);
 
     /// <summary>Creates the table if missing. Safe to call many times; also done lazily by the first operation.</summary>
-    public Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        // Fast path once created, so concurrent grain operations do not contend on the lock.
-        if (Volatile.Read(ref _init) is { IsCompletedSuccessfully: true })
-        {
-            return Task.CompletedTask;
-        }
-
-        Task init;
-        lock (_initGate)
-        {
-            // A failed attempt (Azure unreachable at start) is retried by the next caller instead of sticking.
-            if (_init is null || _init.IsFaulted || _init.IsCanceled)
-            {
-                _init = _table.CreateIfNotExistsAsync(CancellationToken.None);
-            }
-
-            init = _init;
-        }
-
-        return init.WaitAsync(cancellationToken);
-    }
+    public Task EnsureTableAsync(CancellationToken cancellationToken) => _creation.EnsureCreatedAsync(cancellationToken);
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         ReadStateAsync(stateName, grainId, grainState, CancellationToken.None);

@@ -16,7 +16,7 @@ public sealed partial class AzureTableStorageOptionsValidator(AzureTableStorageO
                 $"(configuration key {AzureTableStorageOptions.SectionName}:ConnectionString).");
         }
 
-        if (!TableNamePattern().IsMatch(options.TableName ?? string.Empty))
+        if (!IsValidTableName(options.TableName))
         {
             throw new OrleansConfigurationException(
                 $"Grain storage '{name}': table name '{options.TableName}' is invalid; Azure table names are " +
@@ -29,6 +29,9 @@ public sealed partial class AzureTableStorageOptionsValidator(AzureTableStorageO
                 $"Grain storage '{name}': no {nameof(AzureTableStorageOptions.GrainStorageSerializer)} is configured and none is registered in DI.");
         }
     }
+
+    /// <summary>Azure's rule for table names; the key store's table follows it too.</summary>
+    internal static bool IsValidTableName(string? tableName) => TableNamePattern().IsMatch(tableName ?? string.Empty);
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
     private static partial Regex TableNamePattern();

@@ -25,6 +25,7 @@ internal static class TableKeyEncoder
     /// </summary>
     internal const int MaxKeyBytes = 1024;
 
+    private const int ShortenedPrefixLength = 200;
     private const char Escape = '~';
     private const char Separator = '|';
     private const string HashMarker = "~~";
@@ -40,6 +41,26 @@ internal static class TableKeyEncoder
         builder.Append(Separator);
         AppendBytes(builder, grainId.Key.AsSpan());
         return Limit(builder.ToString());
+    }
+
+    /// <summary>
+    /// The range holding every partition key of <paramref name="serviceId"/>, for queries over one service's rows:
+    /// keys from <c>From</c> (the escaped id and its separator, which every such key starts with) up to, not
+    /// including, <c>To</c>. A bare separator never occurs inside an escaped id, so no other service's keys fall in it.
+    /// </summary>
+    public static (string From, string To) ServiceRange(string serviceId)
+    {
+        var builder = new StringBuilder();
+        AppendEscaped(builder, serviceId);
+        // Shortened keys keep a prefix of up to 200 characters (one less before a surrogate pair): it must hold the id.
+        if (builder.Length >= ShortenedPrefixLength - 1)
+        {
+            throw new ArgumentException(
+                $"The service id is too long to list its rows: escaped, it must be shorter than {ShortenedPrefixLength - 1} characters.", nameof(serviceId));
+        }
+
+        var id = builder.ToString();
+        return (id + Separator, id + (char)(Separator + 1));
     }
 
     public static string RowKey(string stateName)
@@ -97,7 +118,7 @@ internal static class TableKeyEncoder
 
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
         // Prefix of at most 200 characters: 200 * 3 UTF-8 bytes + 2 + 64 stays under 1 KiB in both encodings.
-        var prefixLength = Math.Min(200, key.Length);
+        var prefixLength = Math.Min(ShortenedPrefixLength, key.Length);
         if (char.IsHighSurrogate(key[prefixLength - 1]))
         {
             prefixLength--; // never split a surrogate pair

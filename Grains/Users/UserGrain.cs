@@ -11,9 +11,11 @@ namespace OrleansReco.Grains.Users;
 /// Every change of the history goes the same way: plan the item changes from the history before and after, write
 /// history and changes in one state write (the acknowledgement point), then deliver the changes to the item
 /// grains; undelivered ones are retried. The grain key is a pseudonym; it is never logged.
+/// Storage holds the state only sealed under the user's data key (<see cref="UserDataVault"/>).
 /// </summary>
 public sealed class UserGrain(
     [PersistentState("user", RecoStorage.State)] IPersistentState<UserState> state,
+    UserDataVaultFactory vaults,
     IOptions<ModelOptions> options,
     TimeProvider clock,
     ILogger<UserGrain> logger) : Grain, IUserGrain
@@ -21,6 +23,7 @@ public sealed class UserGrain(
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(2);
 
     private readonly HistoryPolicy _policy = HistoryPolicy.From(options.Value);
+    private UserDataVault _vault = null!;
     private UserData _data = null!;
     private UserHistory _history = null!;
     private bool _outboxClearedSinceWrite;
@@ -28,7 +31,8 @@ public sealed class UserGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        Load(state.State.Data);
+        _vault = vaults.For(this.GetGrainId());
+        Load(await OpenStoredState());
         if (_data.Outbox.Count > 0)
         {
             await TryDeliverOutbox();
@@ -49,6 +53,8 @@ public sealed class UserGrain(
                 logger.LogWarning(exception, "Could not persist a delivered outbox on deactivation");
             }
         }
+
+        _vault.Dispose();
     }
 
     public async Task Record(IReadOnlyList<BehaviourEvent> events)
@@ -119,7 +125,9 @@ public sealed class UserGrain(
 
     /// <summary>
     /// Retract first, durably (the retraction is written as an outbox before anything is deleted, so a crash
-    /// part-way is finished by a repeated request), then delete the state and write the receipt.
+    /// part-way is finished by a repeated request), then destroy the data key, delete the state and write the
+    /// receipt. Once the key is gone the state is unreadable wherever a copy of it lies; a crash before the state
+    /// is deleted leaves a row without a key, which the next activation deletes (<see cref="OpenStoredState"/>).
     /// The caller gets the receipt only when every item has applied the retraction.
     /// </summary>
     public async Task<ErasureReceipt> Erase(ErasureRequest request)
@@ -129,7 +137,21 @@ public sealed class UserGrain(
         {
             await ChangeHistory(history => history.Clear());
             await DeliverOutbox();
-            await state.ClearStateAsync();
+        }
+
+        try
+        {
+            // Also without a state row: a key created just before a crash may be all there is.
+            await _vault.DestroyKeyAsync();
+            if (state.RecordExists)
+            {
+                await state.ClearStateAsync();
+            }
+        }
+        catch
+        {
+            DeactivateOnIdle(); // a repeated request starts from what storage holds
+            throw;
         }
         Load(new UserData());
 
@@ -159,9 +181,11 @@ public sealed class UserGrain(
 
     private async Task Save()
     {
-        state.State.Data = _data;
         try
         {
+            // The wrapped key is stored before the first state that needs it.
+            await _vault.EnsureKeyAsync();
+            state.State = _vault.Seal(_data);
             await state.WriteStateAsync();
             _outboxClearedSinceWrite = false;
         }
@@ -171,6 +195,26 @@ public sealed class UserGrain(
             DeactivateOnIdle();
             throw;
         }
+    }
+
+    /// <summary>
+    /// What storage holds, decrypted. Empty for a new user, and for one whose erasure stopped after destroying the
+    /// key: the unreadable state is deleted here, which finishes that erasure.
+    /// </summary>
+    private async Task<UserData> OpenStoredState()
+    {
+        if (!state.RecordExists)
+        {
+            return new UserData();
+        }
+
+        if (await _vault.OpenAsync(state.State) is { } data)
+        {
+            return data;
+        }
+
+        await state.ClearStateAsync();
+        return new UserData();
     }
 
     private void Load(UserData data)

@@ -22,11 +22,24 @@ public sealed class UserData
     [Id(4)] public bool Personalization { get; set; } = true;
 }
 
-/// <summary>A user grain's persisted state.</summary>
+/// <summary>
+/// A user grain's persisted state: an envelope. Everything personal is in <see cref="Sealed"/>; plain is only what
+/// storage needs to hand the row back and this code needs to read it. Which key opens it is not stored here: a
+/// user has exactly one data key, found in the key store by the grain id, and the master key id lives with it.
+/// </summary>
 [GenerateSerializer, Alias("OrleansReco.UserState")]
 public sealed class UserState
 {
-    [Id(0)] public UserData Data { get; set; } = new();
+    // Id 0 held the plain UserData before encryption at rest; it is not reused so old rows cannot be misread.
+
+    /// <summary>
+    /// Plain, because it says how to read <see cref="Sealed"/> (cipher, layout, serializer) before anything is
+    /// decrypted. It is also bound into the seal's associated data, so changing it makes the state fail to open.
+    /// </summary>
+    [Id(1)] public int FormatVersion { get; set; }
+
+    /// <summary><c>nonce | ciphertext | tag</c>: the Orleans-serialized <see cref="UserData"/> under the user's data key.</summary>
+    [Id(2)] public byte[]? Sealed { get; set; }
 }
 
 [GenerateSerializer, Alias("OrleansReco.HistoryEntryState")]

@@ -21,6 +21,22 @@ public sealed class TableKeyEncoderTests
         }
     }
 
+    [Theory]
+    [InlineData("svc")]
+    [InlineData("a|b")]
+    [InlineData("~svc~")]
+    public void A_services_range_holds_all_its_partition_keys_and_none_of_another_service(string serviceId)
+    {
+        var (from, to) = TableKeyEncoder.ServiceRange(serviceId);
+        bool InRange(string key) => string.CompareOrdinal(key, from) >= 0 && string.CompareOrdinal(key, to) < 0;
+
+        Assert.All(AllIds(), id => Assert.True(InRange(TableKeyEncoder.PartitionKey(serviceId, id))));
+        foreach (var other in new[] { serviceId + "x", serviceId + "|", serviceId + "~", serviceId[..^1], "x" + serviceId })
+        {
+            Assert.All(AllIds(), id => Assert.False(InRange(TableKeyEncoder.PartitionKey(other, id))));
+        }
+    }
+
     [Fact]
     public void Distinct_grain_ids_get_distinct_partition_keys()
     {

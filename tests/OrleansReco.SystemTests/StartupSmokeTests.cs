@@ -51,6 +51,25 @@ public sealed class StartupSmokeTests : IAsyncLifetime
         await ServesTheApi($"http://127.0.0.1:{httpPort}", () => !silo.IsRunning);
 
         Assert.Equal(0, await silo.StopGracefully(TimeSpan.FromSeconds(60)));
+        await TheShopperIsStoredEncrypted();
+    }
+
+    /// <summary>
+    /// The shopper's rows, found by pseudonym: a state row that does not hold the item in plain (the item's own rows
+    /// do, they are catalogue aggregates) and a key row under the master key given through the environment.
+    /// </summary>
+    private async Task TheShopperIsStoredEncrypted()
+    {
+        var scanner = new TableScanner(_azurite.ConnectionString);
+        var pseudonym = ClusterReader.Pseudonym("smoke-user");
+
+        var rows = (await scanner.All()).Where(r => r.Entity.PartitionKey.Contains(pseudonym, StringComparison.Ordinal)).ToList();
+        var occurrences = await scanner.Occurrences("smoke-item");
+
+        Assert.Equal(["OrleansRecoKeys", "OrleansRecoState"], rows.Select(r => r.Table).Order());
+        Assert.Equal(ProductProcesses.MasterKeyId, rows.Single(r => r.Table == "OrleansRecoKeys").Entity.GetString("MasterKeyId"));
+        Assert.NotEmpty(occurrences);
+        Assert.DoesNotContain(occurrences, o => o.Contains(pseudonym, StringComparison.Ordinal));
     }
 
     private async Task ServesTheApi(string baseUrl, Func<bool> exited)

@@ -1,15 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
 using OrleansReco.Grains.Hosting;
 using OrleansReco.Grains.Model;
+using OrleansReco.Grains.Privacy;
+using OrleansReco.Grains.Storage;
 
 namespace OrleansReco.Testing;
 
-/// <summary>How every in-process test silo is set up: the real grains on memory storage.</summary>
+/// <summary>How every in-process test silo is set up: the real grains on memory storage, under a fixed test master key.</summary>
 public static class RecoTestSilo
 {
-    public static ISiloBuilder AddRecoForTests(this ISiloBuilder silo, Action<ModelOptions>? model = null)
+    public const string MasterKeyId = "test-1";
+
+    /// <summary>A fixed, public test key (bytes 1 to 32), never used outside tests.</summary>
+    public static readonly string MasterKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+
+    /// <param name="masterKeys">Adjusts the master keys after the test key is set (e.g. a rotation test adds keys and changes the current one).</param>
+    public static ISiloBuilder AddRecoForTests(this ISiloBuilder silo, Action<ModelOptions>? model = null, Action<MasterKeyOptions>? masterKeys = null)
     {
         silo.AddMemoryGrainStorage(RecoStorage.State);
-        silo.AddMemoryGrainStorage(RecoStorage.Keys);
+        silo.AddMemoryUserKeyStore(RecoStorage.Keys);
+        silo.Services.Configure<MasterKeyOptions>(options =>
+        {
+            options.CurrentKeyId = MasterKeyId;
+            options.Keys = [new MasterKeyEntry { Id = MasterKeyId, Key = MasterKey }];
+            masterKeys?.Invoke(options);
+        });
         return silo.AddOrleansReco(configureModel: options =>
         {
             // Tests read neighbourhoods right after writing: always recompute.

@@ -4,6 +4,10 @@ namespace OrleansReco.SystemTests.Infrastructure;
 public sealed class ProductProcesses(string clusterId, string storageConnectionString, string logDirectory)
 {
     public const string Pepper = "system-test-pepper";
+    public const string MasterKeyId = "system-test-1";
+
+    /// <summary>A fresh master key per test run; what it protects lives only as long as the test's Azurite.</summary>
+    public static readonly string MasterKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     public Dictionary<string, string> Common { get; } = new()
     {
@@ -11,6 +15,10 @@ public sealed class ProductProcesses(string clusterId, string storageConnectionS
         ["ASPNETCORE_ENVIRONMENT"] = "Development",
         ["Reco__Clustering__ClusterId"] = clusterId,
         ["Reco__Privacy__Pepper"] = Pepper,
+        // Set as an operator would (environment, index 0), which also replaces the development key at index 0.
+        ["Reco__Privacy__MasterKeys__CurrentKeyId"] = MasterKeyId,
+        ["Reco__Privacy__MasterKeys__Keys__0__Id"] = MasterKeyId,
+        ["Reco__Privacy__MasterKeys__Keys__0__Key"] = MasterKey,
         ["Reco__Storage__Provider"] = "AzureTable",
         ["Reco__Storage__ConnectionString"] = storageConnectionString,
         // Declare a killed silo dead within a few seconds rather than the production default.

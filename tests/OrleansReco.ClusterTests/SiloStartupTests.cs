@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OrleansReco.Grains.Privacy;
+using OrleansReco.Silo;
+using Xunit;
+
+namespace OrleansReco.ClusterTests;
+
+/// <summary>The real silo host refuses to start outside Development without a usable master key, naming the setting.</summary>
+public sealed class SiloStartupTests
+{
+    [Fact]
+    public async Task Without_a_master_key_the_silo_refuses_to_start()
+    {
+        var message = await StartupFailure([]);
+
+        Assert.Contains("Reco:Privacy:MasterKeys:CurrentKeyId", message);
+        Assert.Contains("Reco__Privacy__MasterKeys__Keys__0__Key", message);
+    }
+
+    [Fact]
+    public async Task With_the_published_development_key_the_silo_refuses_to_start_outside_Development()
+    {
+        var message = await StartupFailure(new()
+        {
+            ["Reco:Privacy:MasterKeys:CurrentKeyId"] = "dev-1",
+            ["Reco:Privacy:MasterKeys:Keys:0:Id"] = "dev-1",
+            ["Reco:Privacy:MasterKeys:Keys:0:Key"] = MasterKeyOptions.DevelopmentKey,
+        });
+
+        Assert.Contains("published development key", message);
+    }
+
+    [Fact]
+    public async Task A_current_key_id_that_is_not_configured_refuses_start_up()
+    {
+        var message = await StartupFailure(new()
+        {
+            ["Reco:Privacy:MasterKeys:CurrentKeyId"] = "k2",
+            ["Reco:Privacy:MasterKeys:Keys:0:Id"] = "k1",
+            ["Reco:Privacy:MasterKeys:Keys:0:Key"] = Convert.ToBase64String(new byte[32]),
+        });
+
+        Assert.Contains("'k2' is not among the configured keys", message);
+    }
+
+    private static async Task<string> StartupFailure(Dictionary<string, string?> settings)
+    {
+        // Only what the test says (no appsettings, no environment), on free ports in case it did start.
+        var configuration = new Dictionary<string, string?>(settings)
+        {
+            ["Reco:Silo:HostGateway"] = "false",
+            ["Reco:Storage:Provider"] = "Memory",
+            ["Reco:Silo:SiloPort"] = FreePort().ToString(),
+            ["Reco:Silo:GatewayPort"] = FreePort().ToString(),
+        };
+        using var host = RecoSiloHost.Build(["--environment", "Production"], builder =>
+        {
+            builder.Sources.Clear();
+            builder.AddInMemoryCollection(configuration);
+        });
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        return failure.Message;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
