@@ -22,6 +22,8 @@ public static class GatewayEndpoints
         v1.MapEvents();
         v1.MapRecommendations();
         v1.MapItems();
+        v1.MapPrivacy();
+        v1.MapAdmin();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
             .AllowAnonymous()

@@ -33,9 +33,8 @@ public static class GatewayServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton<ApiKeyStore>();
-        services.TryAddSingleton(sp => new Pseudonymizer(
-            PrivacyOptions.DecodePepper(sp.GetRequiredService<IOptions<PrivacyOptions>>().Value.Pepper)
-            ?? throw new InvalidOperationException($"{PrivacyOptions.SectionName}:Pepper is not configured.")));
+        services.TryAddSingleton(sp => new Pseudonymizer(Pepper(sp)));
+        services.TryAddSingleton(sp => new ErasureReceiptHasher(Pepper(sp)));
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddProblemDetails();
@@ -69,4 +68,8 @@ public static class GatewayServiceCollectionExtensions
             .AddFilter("Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Warning));
         return services;
     }
+
+    private static byte[] Pepper(IServiceProvider services) =>
+        PrivacyOptions.DecodePepper(services.GetRequiredService<IOptions<PrivacyOptions>>().Value.Pepper)
+        ?? throw new InvalidOperationException($"{PrivacyOptions.SectionName}:Pepper is not configured.");
 }

@@ -22,3 +22,42 @@ public sealed record PopularItemsResponse(IReadOnlyList<PopularItemResponse> Ite
 
 /// <summary>Catalogue data of an item. Missing <c>available</c> means true; missing <c>tags</c> means none.</summary>
 public sealed record ItemUpsertRequest(string? Title, string? Category, IReadOnlyList<string>? Tags, decimal? Price, bool? Available);
+
+// Privacy role.
+
+/// <summary>Replaces the shopper's profile. Attribute names: 1-64 of A-Z a-z 0-9 _ - .; values: strings of at most 1,024 characters.</summary>
+public sealed record ProfileRequest(IReadOnlyDictionary<string, string> Attributes);
+
+/// <summary>Consent to personalisation; false stops recording and personalisation and deletes the history held.</summary>
+public sealed record ConsentRequest(bool Personalization);
+
+public sealed record ConsentResponse(bool Personalization);
+
+public sealed record ExportedHistoryItemResponse(
+    string ItemId,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset LastSeen,
+    int Views,
+    int Carts,
+    int Purchases,
+    double Affinity);
+
+/// <summary>Everything held about a shopper. <c>userId</c> is the id the caller gave; nothing stores it.</summary>
+public sealed record UserExportResponse(
+    string UserId,
+    IReadOnlyDictionary<string, string> Profile,
+    ConsentResponse Consent,
+    IReadOnlyList<ExportedHistoryItemResponse> History,
+    IReadOnlyList<float>? Embedding,
+    DateTimeOffset ExportedAt);
+
+/// <summary>Proof of an erasure without the erased id: <c>hash</c> = hex HMAC-SHA256(pepper, "erasure\n" + salt + "\n" + userId).</summary>
+public sealed record ErasureReceiptResponse(Guid ReceiptId, DateTimeOffset ErasedAt, string Salt, string Hash, int HistoryItemsRetracted);
+
+// Admin role.
+
+public sealed record ErasureVerifyRequest(string UserId);
+
+public sealed record ErasureVerifyResponse(bool Matches);
+
+public sealed record KeyRotationReportResponse(string CurrentKeyId, int Rewrapped, int AlreadyCurrent, int Skipped, int Remaining);

@@ -18,7 +18,9 @@ internal static class JsonBody
         CommentHandling = JsonCommentHandling.Disallow,
     };
 
-    public static async Task<(JsonDocument? Document, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <param name="maxBytes">The endpoint's body limit; <see cref="MaxBytes"/> unless the endpoint's bodies are smaller.</param>
+    public static async Task<(JsonDocument? Document, IResult? Problem)> ReadAsync(
+        HttpRequest request, CancellationToken cancellationToken, int maxBytes = MaxBytes)
     {
         if (!request.HasJsonContentType())
         {
@@ -27,12 +29,12 @@ internal static class JsonBody
                 title: "Unsupported media type",
                 detail: "The body must be JSON with Content-Type: application/json."));
         }
-        if (request.ContentLength > MaxBytes)
+        if (request.ContentLength > maxBytes)
         {
-            return (null, TooLarge());
+            return (null, TooLarge(maxBytes));
         }
 
-        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        var buffer = new ArrayBufferWriter<byte>(Math.Min(maxBytes + 1, 16 * 1024));
         while (true)
         {
             var memory = buffer.GetMemory(16 * 1024);
@@ -43,9 +45,9 @@ internal static class JsonBody
             }
             buffer.Advance(read);
             // Chunked bodies have no Content-Length, so the limit is also enforced while reading.
-            if (buffer.WrittenCount > MaxBytes)
+            if (buffer.WrittenCount > maxBytes)
             {
-                return (null, TooLarge());
+                return (null, TooLarge(maxBytes));
             }
         }
 
@@ -64,10 +66,10 @@ internal static class JsonBody
         }
     }
 
-    public static IResult TooLarge() => TypedResults.Problem(
+    public static IResult TooLarge(int maxBytes = MaxBytes) => TypedResults.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "Request body too large",
-        detail: $"The body must be at most {MaxBytes} bytes.");
+        detail: $"The body must be at most {maxBytes} bytes.");
 
     private static IResult BadJson(string detail) => TypedResults.Problem(
         statusCode: StatusCodes.Status400BadRequest,

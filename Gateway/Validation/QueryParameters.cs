@@ -91,6 +91,16 @@ internal static class QueryParameters
         }
     }
 
+    /// <summary>A GUID in the one form the API hands out (<c>D</c>: 32 hex digits in 8-4-4-4-12 groups).</summary>
+    public static Guid ReadRouteGuid(string value, string name, FieldErrors errors)
+    {
+        if (!Guid.TryParseExact(value, "D", out var guid))
+        {
+            errors.Add(name, "must be a GUID such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301");
+        }
+        return guid;
+    }
+
     private static string? ReadSingle(IQueryCollection query, string name, FieldErrors errors)
     {
         if (!query.TryGetValue(name, out var values) || values.Count == 0)

@@ -34,6 +34,54 @@ public sealed class OperationalTests(GatewayFixture fixture)
         Assert.Equal("X-Api-Key", scheme.GetProperty("name").GetString());
     }
 
+    [Theory]
+    [InlineData("/v1/users/{userId}/profile", "put", "ProfileRequest", null)]
+    [InlineData("/v1/users/{userId}/export", "get", null, "UserExportResponse")]
+    [InlineData("/v1/users/{userId}/consent", "put", "ConsentRequest", null)]
+    [InlineData("/v1/users/{userId}", "delete", null, "ErasureReceiptResponse")]
+    [InlineData("/v1/admin/erasures/{receiptId}", "get", null, "ErasureReceiptResponse")]
+    [InlineData("/v1/admin/erasures/{receiptId}/verify", "post", "ErasureVerifyRequest", "ErasureVerifyResponse")]
+    [InlineData("/v1/admin/keys/rewrap", "post", null, "KeyRotationReportResponse")]
+    public async Task The_OpenAPI_document_describes_the_privacy_and_admin_endpoints(string path, string method, string? request, string? response)
+    {
+        using var document = JsonDocument.Parse(await fixture.Gateway.CreateClient(null).GetStringAsync("/openapi/v1.json"));
+        var operation = document.RootElement.GetProperty("paths").GetProperty(path).GetProperty(method);
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+
+        if (request is not null)
+        {
+            var schema = operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+            Assert.Equal($"#/components/schemas/{request}", schema.GetProperty("$ref").GetString());
+            Assert.True(schemas.TryGetProperty(request, out _), request);
+        }
+        var responses = operation.GetProperty("responses");
+        if (response is not null)
+        {
+            var schema = responses.GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+            Assert.Equal($"#/components/schemas/{response}", schema.GetProperty("$ref").GetString());
+            Assert.True(schemas.TryGetProperty(response, out _), response);
+        }
+        else
+        {
+            Assert.True(responses.TryGetProperty("204", out _));
+        }
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_export_schema_lists_every_member_of_the_export()
+    {
+        using var document = JsonDocument.Parse(await fixture.Gateway.CreateClient(null).GetStringAsync("/openapi/v1.json"));
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        Assert.Equal(
+            ["consent", "embedding", "exportedAt", "history", "profile", "userId"],
+            schemas.GetProperty("UserExportResponse").GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["affinity", "carts", "firstSeen", "itemId", "lastSeen", "purchases", "views"],
+            schemas.GetProperty("ExportedHistoryItemResponse").GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        var attributes = schemas.GetProperty("ProfileRequest").GetProperty("properties").GetProperty("attributes");
+        Assert.Equal("string", attributes.GetProperty("additionalProperties").GetProperty("type").GetString());
+    }
+
     [Fact]
     public async Task A_key_over_its_rate_limit_answers_429_and_other_keys_are_unaffected()
     {
@@ -96,6 +144,12 @@ public sealed class UnavailableClusterTests : IAsyncLifetime
     [InlineData("GET", "/v1/items/i/similar", null)]
     [InlineData("GET", "/v1/items/popular", null)]
     [InlineData("PUT", "/v1/items/i", """{"title":"t"}""")]
+    [InlineData("PUT", "/v1/users/u/profile", """{"attributes":{"name":"n"}}""")]
+    [InlineData("GET", "/v1/users/u/export", null)]
+    [InlineData("PUT", "/v1/users/u/consent", """{"personalization":false}""")]
+    [InlineData("DELETE", "/v1/users/u", null)]
+    [InlineData("GET", "/v1/admin/erasures/3f2504e0-4f89-41d3-9a0c-0305e82c3301", null)]
+    [InlineData("POST", "/v1/admin/erasures/3f2504e0-4f89-41d3-9a0c-0305e82c3301/verify", """{"userId":"u"}""")]
     public async Task Grain_timeouts_answer_503_with_retry_after(string method, string path, string? body)
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : Http.Json(body) };

@@ -1,0 +1,99 @@
+using OrleansReco.Gateway.Auth;
+using OrleansReco.Gateway.Contracts;
+using OrleansReco.Gateway.Privacy;
+using OrleansReco.Gateway.Validation;
+using OrleansReco.Grains.Interfaces;
+
+namespace OrleansReco.Gateway.Endpoints;
+
+/// <summary>Operator endpoints: erasure receipts and their verification, master-key rotation. Admin role only.</summary>
+internal static class AdminEndpoints
+{
+    /// <summary>The rotation grain is a singleton; its key is fixed by the contract.</summary>
+    private const long KeyRotationKey = 0;
+
+    public static string ReceiptPath(Guid receiptId) => $"/v1/admin/erasures/{receiptId:D}";
+
+    public static void MapAdmin(this RouteGroupBuilder v1)
+    {
+        var admin = v1.MapGroup("/admin")
+            .RequireAuthorization(RecoRoles.Admin)
+            .DisallowCaching();
+
+        admin.MapGet("/erasures/{receiptId}", GetReceipt)
+            .Produces<ErasureReceiptResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("GetErasureReceipt")
+            .WithSummary("An erasure receipt: id, time, salt, hash and how many history items were retracted. No personal data.");
+
+        admin.MapPost("/erasures/{receiptId}/verify", VerifyReceipt)
+            .Accepts<ErasureVerifyRequest>("application/json")
+            .Produces<ErasureVerifyResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithName("VerifyErasureReceipt")
+            .WithSummary("Whether the receipt is about the given user id.")
+            .WithDescription("Recomputes the hash with the receipt's salt and the configured pepper and compares in constant time.");
+
+        admin.MapPost("/keys/rewrap", Rewrap)
+            .Produces<KeyRotationReportResponse>()
+            .WithName("RewrapKeys")
+            .WithSummary("Rewrap every user data key under the current master key; safe to repeat.")
+            .WithDescription("The old master key may be retired once a pass reports remaining 0.");
+    }
+
+    private static async Task<IResult> GetReceipt(string receiptId, IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        var id = QueryParameters.ReadRouteGuid(receiptId, "receiptId", errors);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid request");
+        }
+        var receipt = await grains.GetGrain<IErasureReceiptGrain>(id).Get();
+        return receipt is null ? NoSuchReceipt() : TypedResults.Ok(PrivacyEndpoints.ToResponse(receipt));
+    }
+
+    private static async Task<IResult> VerifyReceipt(
+        string receiptId, HttpRequest request, IGrainFactory grains, ErasureReceiptHasher hasher, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var id = QueryParameters.ReadRouteGuid(receiptId, "receiptId", errors);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid request");
+        }
+        var (document, problem) = await JsonBody.ReadAsync(request, cancellationToken, ErasureVerifyParser.MaxBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        using (document)
+        {
+            var (userId, invalid) = ErasureVerifyParser.Parse(document!.RootElement);
+            if (invalid is not null)
+            {
+                return invalid;
+            }
+            var receipt = await grains.GetGrain<IErasureReceiptGrain>(id).Get();
+            return receipt is null
+                ? NoSuchReceipt()
+                : TypedResults.Ok(new ErasureVerifyResponse(hasher.Matches(receipt.Salt, userId!, receipt.Hash)));
+        }
+    }
+
+    private static async Task<IResult> Rewrap(IGrainFactory grains)
+    {
+        var report = await grains.GetGrain<IKeyRotationGrain>(KeyRotationKey).RewrapAll();
+        return TypedResults.Ok(new KeyRotationReportResponse(
+            report.CurrentKeyId, report.Rewrapped, report.AlreadyCurrent, report.Skipped, report.Remaining));
+    }
+
+    private static IResult NoSuchReceipt() => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "No such receipt",
+        detail: "No erasure has this receipt id.");
+}

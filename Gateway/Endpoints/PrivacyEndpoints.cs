@@ -1,0 +1,160 @@
+using OrleansReco.Gateway.Auth;
+using OrleansReco.Gateway.Contracts;
+using OrleansReco.Gateway.Privacy;
+using OrleansReco.Gateway.Validation;
+using OrleansReco.Grains.Interfaces;
+
+namespace OrleansReco.Gateway.Endpoints;
+
+/// <summary>
+/// What a shop does for its shoppers' data rights: profile, export, consent, erasure. Privacy role (and admin).
+/// The raw user id is used here only to derive the pseudonym and the erasure hash; it is never logged or stored.
+/// </summary>
+internal static class PrivacyEndpoints
+{
+    public static void MapPrivacy(this RouteGroupBuilder v1)
+    {
+        var users = v1.MapGroup("/users")
+            .RequireAuthorization(RecoRoles.Privacy)
+            .DisallowCaching();
+
+        users.MapPut("/{userId}/profile", PutProfile)
+            .Accepts<ProfileRequest>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithName("PutProfile")
+            .WithSummary("Replace the shopper's profile attributes (stored encrypted).")
+            .WithDescription($"At most {ProfileParser.MaxAttributes} attributes; names 1-{ProfileParser.MaxNameLength} characters of " +
+                             $"A-Z a-z 0-9 _ - .; values strings of at most {ProfileParser.MaxValueLength} characters without control " +
+                             $"characters; body at most {ProfileParser.MaxBodyBytes} bytes. An empty attributes object clears the profile.");
+
+        users.MapGet("/{userId}/export", GetExport)
+            .Produces<UserExportResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("ExportUser")
+            .WithSummary("Everything held about the shopper, decrypted, as one document.")
+            .WithDescription("404 when nothing is held (never seen, or erased). Answers carry Cache-Control: no-store.");
+
+        users.MapPut("/{userId}/consent", PutConsent)
+            .Accepts<ConsentRequest>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithName("PutConsent")
+            .WithSummary("Set consent to personalisation.")
+            .WithDescription("false: the history held is deleted (and retracted from every aggregate), no event is recorded and " +
+                             "recommendations are not personalised until consent is given again with true.");
+
+        users.MapDelete("/{userId}", DeleteUser)
+            .Produces<ErasureReceiptResponse>()
+            .ProducesValidationProblem()
+            .WithName("EraseUser")
+            .WithSummary("Erase everything held about the shopper; answers with a receipt once erasure is complete.")
+            .WithDescription("Retracts the shopper's contributions from every item aggregate, deletes the state and its key and " +
+                             "writes a receipt (Location: the admin receipt URL) before answering. Idempotent: a repeat answers a " +
+                             "new receipt with historyItemsRetracted 0.");
+    }
+
+    private static IUserGrain User(IGrainFactory grains, Pseudonymizer pseudonymizer, string userId) =>
+        grains.GetGrain<IUserGrain>(pseudonymizer.Pseudonymize(userId));
+
+    private static IResult? CheckUserId(string userId, string title, string? detail = null)
+    {
+        var errors = new FieldErrors();
+        QueryParameters.CheckRouteId(userId, "userId", errors);
+        return errors.Any ? TypedResults.ValidationProblem(errors.ToDictionary(), title: title, detail: detail) : null;
+    }
+
+    private static async Task<IResult> PutProfile(
+        string userId, HttpRequest request, IGrainFactory grains, Pseudonymizer pseudonymizer, CancellationToken cancellationToken)
+    {
+        if (CheckUserId(userId, "Invalid profile", "The profile was not changed.") is { } invalidId)
+        {
+            return invalidId;
+        }
+        var (document, problem) = await JsonBody.ReadAsync(request, cancellationToken, ProfileParser.MaxBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        using (document)
+        {
+            var (attributes, invalid) = ProfileParser.Parse(document!.RootElement);
+            if (invalid is not null)
+            {
+                return invalid;
+            }
+            await User(grains, pseudonymizer, userId).SetProfile(attributes!);
+            return TypedResults.NoContent();
+        }
+    }
+
+    private static async Task<IResult> GetExport(string userId, IGrainFactory grains, Pseudonymizer pseudonymizer, TimeProvider time)
+    {
+        if (CheckUserId(userId, "Invalid request") is { } invalidId)
+        {
+            return invalidId;
+        }
+        var export = await User(grains, pseudonymizer, userId).Export();
+        if (export is null)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Nothing held",
+                detail: "Nothing is held about this user: no data was ever recorded for this id, or it was erased.");
+        }
+        return TypedResults.Ok(new UserExportResponse(
+            userId,
+            new SortedDictionary<string, string>(export.Profile.ToDictionary(), StringComparer.Ordinal),
+            new ConsentResponse(export.Personalization),
+            export.History
+                .Select(h => new ExportedHistoryItemResponse(h.ItemId, h.FirstSeen, h.LastSeen, h.Views, h.Carts, h.Purchases, h.Affinity))
+                .ToList(),
+            export.Embedding,
+            time.GetUtcNow()));
+    }
+
+    private static async Task<IResult> PutConsent(
+        string userId, HttpRequest request, IGrainFactory grains, Pseudonymizer pseudonymizer, CancellationToken cancellationToken)
+    {
+        if (CheckUserId(userId, "Invalid consent", "The consent was not changed.") is { } invalidId)
+        {
+            return invalidId;
+        }
+        var (document, problem) = await JsonBody.ReadAsync(request, cancellationToken, ConsentParser.MaxBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        using (document)
+        {
+            var (personalization, invalid) = ConsentParser.Parse(document!.RootElement);
+            if (invalid is not null)
+            {
+                return invalid;
+            }
+            await User(grains, pseudonymizer, userId).SetConsent(personalization!.Value);
+            return TypedResults.NoContent();
+        }
+    }
+
+    private static async Task<IResult> DeleteUser(
+        string userId, HttpRequest request, IGrainFactory grains, Pseudonymizer pseudonymizer, ErasureReceiptHasher hasher)
+    {
+        if (CheckUserId(userId, "Invalid request", "Nothing was erased.") is { } invalidId)
+        {
+            return invalidId;
+        }
+        var salt = ErasureReceiptHasher.NewSalt();
+        var receipt = await User(grains, pseudonymizer, userId).Erase(new ErasureRequest(Guid.NewGuid(), salt, hasher.Hash(salt, userId)));
+        request.HttpContext.Response.Headers.Location = $"{request.PathBase}{AdminEndpoints.ReceiptPath(receipt.ReceiptId)}";
+        return TypedResults.Ok(ToResponse(receipt));
+    }
+
+    internal static ErasureReceiptResponse ToResponse(ErasureReceipt receipt) =>
+        new(receipt.ReceiptId, receipt.ErasedAt, receipt.Salt, receipt.Hash, receipt.HistoryItemsRetracted);
+}
