@@ -6,13 +6,10 @@ using Xunit;
 namespace OrleansReco.GatewayTests;
 
 /// <summary>
-/// POST /v1/admin/keys/rewrap against the real rotation grain. NEEDS THE crypto BRANCH: the grain implementing
-/// IKeyRotationGrain comes with it; before it is merged there is no implementation and this test fails. Its auth
-/// tests (other roles refused) are in <see cref="PrivacyAuthTests"/> and pass either way.
-/// Leave it out with: dotnet test --filter "Needs!=crypto".
+/// POST /v1/admin/keys/rewrap against the real rotation grain. Its auth tests (other roles refused) are in
+/// <see cref="PrivacyAuthTests"/>.
 /// </summary>
 [Collection(GatewayCollection.Name)]
-[Trait("Needs", "crypto")]
 public sealed class KeyRotationEndpointTests(GatewayFixture fixture)
 {
     [Fact]
