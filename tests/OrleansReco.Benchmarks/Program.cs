@@ -6,10 +6,17 @@ using OrleansReco.Benchmarks;
 // dotnet run -c Release --project tests/OrleansReco.Benchmarks                      all model benchmarks
 // dotnet run -c Release --project tests/OrleansReco.Benchmarks -- --quick           a short run of them
 // dotnet run -c Release --project tests/OrleansReco.Benchmarks -- inprocess [secs]  scoring ops/s, one thread
+// dotnet run -c Release --project tests/OrleansReco.Benchmarks -- erasure [n]         erasure cost under event traffic
 if (args.Length > 0 && args[0] == "inprocess")
 {
     var seconds = args.Length > 1 && int.TryParse(args[1], out var s) ? s : 5;
     Console.WriteLine($"in-process scoring (1 thread): {InProcessScoring.OperationsPerSecond(TimeSpan.FromSeconds(seconds)):F0} ops/s");
+    return;
+}
+
+if (args.Length > 0 && args[0] == "erasure")
+{
+    await ErasureCost.Run(args.Length > 1 && int.TryParse(args[1], out var n) ? n : 100);
     return;
 }
 

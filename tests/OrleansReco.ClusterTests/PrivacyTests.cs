@@ -77,4 +77,17 @@ public sealed class PrivacyTests(RecoClusterFixture fixture)
         Assert.Empty(fresh.Profile);
         Assert.Equal([_shop.Item("r")], fresh.History.Select(h => h.ItemId));
     }
+
+    [Fact]
+    public async Task Erasure_makes_one_item_call_per_history_item_and_the_counter_sees_them()
+    {
+        await _shop.Do("di", EventType.View, "e1", "e2", "e3", "e4", "e5");
+
+        var (receipt, calls) = await fixture.Calls.Trace(() => _shop.UserGrain("di").Erase(NewErasure()));
+
+        Assert.Equal(5, receipt.HistoryItemsRetracted);
+        Assert.True(calls.GetValueOrDefault("IUserGrain.Erase") == 1, string.Join(", ", calls));
+        Assert.Equal(5, calls.GetValueOrDefault("IItemGrain.Apply"));
+        Assert.Equal(1, calls.GetValueOrDefault("IErasureReceiptGrain.Record"));
+    }
 }

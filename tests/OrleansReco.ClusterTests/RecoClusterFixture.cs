@@ -13,6 +13,9 @@ public sealed class RecoClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>Installed on both silos: how many grain calls a traced operation causes.</summary>
+    public TracedCallCounter Calls { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
@@ -23,6 +26,7 @@ public sealed class RecoClusterFixture : IAsyncLifetime
                 model.HistoryLimit = HistoryLimit;
                 model.IndexShards = 4;
             });
+            silo.AddIncomingGrainCallFilter(Calls);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
