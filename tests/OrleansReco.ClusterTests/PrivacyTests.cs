@@ -90,4 +90,27 @@ public sealed class PrivacyTests(RecoClusterFixture fixture)
         Assert.Equal(5, calls.GetValueOrDefault("IItemGrain.Apply"));
         Assert.Equal(1, calls.GetValueOrDefault("IErasureReceiptGrain.Record"));
     }
+
+    [Fact]
+    public async Task Events_racing_an_erasure_never_bring_the_erased_history_back()
+    {
+        await _shop.Do("ed", EventType.Purchase, "old-1", "old-2", "old-3");
+
+        // The erasure and a burst of events for the same shopper, all in flight at once.
+        var racing = Enumerable.Range(0, 20).Select(n => _shop.Do("ed", EventType.View, $"new-{n % 4}")).ToList();
+        await Task.WhenAll(racing.Append(_shop.UserGrain("ed").Erase(NewErasure())));
+
+        var history = (await _shop.UserGrain("ed").Export())?.History.Select(h => h.ItemId).ToHashSet() ?? [];
+        Assert.DoesNotContain(history, item => item.Contains("old-", StringComparison.Ordinal));
+        foreach (var item in new[] { "old-1", "old-2", "old-3" })
+        {
+            Assert.Equal(0, (await _shop.ItemGrain(item).GetCounts()).Occurrence);
+        }
+        // Whatever arrived after the erasure is a new shopper's history, and the items count exactly that.
+        for (var n = 0; n < 4; n++)
+        {
+            var occurrence = (await _shop.ItemGrain($"new-{n}").GetCounts()).Occurrence;
+            Assert.Equal(history.Contains(_shop.Item($"new-{n}")) ? 1 : 0, occurrence);
+        }
+    }
 }
