@@ -1,0 +1,95 @@
+using System.Globalization;
+using OrleansReco.Grains.Model;
+using OrleansReco.Tools.Cli;
+
+namespace OrleansReco.ToolsTests;
+
+/// <summary>
+/// evaluate end to end on generated data with an answer: two groups of shoppers who each buy only their own group's
+/// items, so a user's unseen group items are what a working pipeline must find.
+/// </summary>
+public sealed class EvaluateCommandTests : IDisposable
+{
+    private const int GroupItems = 12;
+    private readonly string _directory = Directory.CreateTempSubdirectory("orleansreco-evaluate-").FullName;
+
+    [Fact]
+    public async Task Recommends_unseen_items_of_the_users_own_group_and_writes_lists_the_printed_metrics_come_from()
+    {
+        var (train, test) = WriteGroups();
+        var recs = Path.Combine(_directory, "recs.tsv");
+        var environment = TestEnvironment.Create();
+
+        var exit = await ToolsApp.RunAsync(["evaluate", "--train", train, "--test", test, "--k", "4", "--out", recs], environment, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Success, exit);
+        var lines = File.ReadAllLines(recs).Select(l => l.Split('\t')).ToList();
+        Assert.All(lines, l => Assert.Equal(4, l.Length));
+        var lists = lines.GroupBy(l => l[0]).ToDictionary(g => g.Key, g => g.OrderBy(l => int.Parse(l[2], CultureInfo.InvariantCulture)).Select(l => l[1]).ToList());
+        Assert.Equal(40, lists.Count);
+        foreach (var (user, items) in lists)
+        {
+            Assert.Equal([1, 2, 3, 4], lines.Where(l => l[0] == user).Select(l => int.Parse(l[2], CultureInfo.InvariantCulture)).Order());
+            // Discovery: nothing the user had in train; similarity: the group's own items come first.
+            Assert.DoesNotContain(items, item => TrainItems(user).Contains(item));
+            Assert.StartsWith(user[..1], items[0]);
+        }
+
+        // The printed nDCG is the one the written lists score.
+        var relevant = File.ReadAllLines(test).Select(l => l.Split('\t')).GroupBy(l => l[0])
+            .ToDictionary(g => g.Key, g => (IReadOnlySet<string>)g.Select(l => l[1]).ToHashSet());
+        var scores = RankingMetrics.Score(relevant, lists.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value), 4);
+        Assert.True(scores.NdcgAtK > 0);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"nDCG@4 {scores.NdcgAtK:F4}"), environment.Out.ToString());
+    }
+
+    [Fact]
+    public async Task A_malformed_training_line_stops_with_its_line_number()
+    {
+        var train = Path.Combine(_directory, "bad.tsv");
+        File.WriteAllLines(train, ["u1\ti1\t1\t1300000000", "u1 i2 not-a-rating 1300000001"]);
+        var environment = TestEnvironment.Create();
+
+        var exit = await ToolsApp.RunAsync(["evaluate", "--train", train, "--test", train], environment, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Failure, exit);
+        Assert.Contains("line 2", environment.Error.ToString());
+    }
+
+    [Fact]
+    public async Task An_unknown_mode_is_a_usage_error()
+    {
+        var exit = await ToolsApp.RunAsync(["evaluate", "--train", "x", "--test", "y", "--mode", "best"], TestEnvironment.Create(), CancellationToken.None);
+
+        Assert.Equal(ExitCodes.BadArguments, exit);
+    }
+
+    /// <summary>User "a7" bought a0..a5 shifted by 7 (mod 12) in train, and two more of group a in test.</summary>
+    private static IEnumerable<string> TrainItems(string user)
+    {
+        var n = int.Parse(user[1..], CultureInfo.InvariantCulture);
+        return Enumerable.Range(0, 6).Select(i => $"{user[0]}{(n + i) % GroupItems}");
+    }
+
+    private (string Train, string Test) WriteGroups()
+    {
+        var train = new List<string>();
+        var test = new List<string>();
+        var time = 1_300_000_000L;
+        foreach (var group in new[] { "a", "b" })
+        {
+            for (var n = 0; n < 20; n++)
+            {
+                var user = $"{group}{n}";
+                train.AddRange(TrainItems(user).Select(item => $"{user}\t{item}\t1\t{time++}"));
+                test.AddRange(new[] { 6, 7 }.Select(i => $"{user}\t{group}{(n + i) % GroupItems}\t1\t{time + 1_000_000}"));
+            }
+        }
+        var (trainPath, testPath) = (Path.Combine(_directory, "train.tsv"), Path.Combine(_directory, "test.tsv"));
+        File.WriteAllLines(trainPath, train);
+        File.WriteAllLines(testPath, test);
+        return (trainPath, testPath);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}

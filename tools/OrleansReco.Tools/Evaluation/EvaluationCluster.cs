@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using OrleansReco.Grains.Hosting;
+using OrleansReco.Grains.Model;
+using OrleansReco.Grains.Privacy;
+using OrleansReco.Grains.Storage;
+
+namespace OrleansReco.Tools.Evaluation;
+
+/// <summary>
+/// The real grains on an in-process cluster of several silos, for replaying a data set: state in memory, under a
+/// master key and a pseudonym pepper made for this run and forgotten with it, so that, as in production, grain
+/// keys are pseudonyms and every user state is sealed under the user's own key.
+/// </summary>
+public sealed class EvaluationCluster : IAsyncDisposable
+{
+    private const string MasterKeyId = "evaluate";
+    private readonly InProcessTestCluster _cluster;
+    private readonly byte[] _pepper = RandomNumberGenerator.GetBytes(32);
+
+    private EvaluationCluster(InProcessTestCluster cluster) => _cluster = cluster;
+
+    public IGrainFactory Grains => _cluster.Client;
+
+    public static async Task<EvaluationCluster> StartAsync(int silos, Action<ModelOptions>? model = null)
+    {
+        var masterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var builder = new InProcessTestClusterBuilder((short)silos);
+        builder.Options.ConfigureFileLogging = false; // the test host would write every silo's log under ./logs
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(RecoStorage.State);
+            silo.AddMemoryUserKeyStore(RecoStorage.Keys);
+            silo.Services.Configure<MasterKeyOptions>(options =>
+            {
+                options.CurrentKeyId = MasterKeyId;
+                options.Keys = [new MasterKeyEntry { Id = MasterKeyId, Key = masterKey }];
+            });
+            silo.AddOrleansReco(configureModel: model);
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new EvaluationCluster(cluster);
+    }
+
+    /// <summary>The grain key of a data set's user id, as the gateway derives it (HMAC-SHA256 under a pepper).</summary>
+    public string Pseudonym(string userId) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(_pepper, Encoding.UTF8.GetBytes(userId)));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cluster.StopAllSilosAsync();
+        await _cluster.DisposeAsync();
+    }
+}
