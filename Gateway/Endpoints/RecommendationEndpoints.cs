@@ -19,7 +19,7 @@ internal static class RecommendationEndpoints
             .ProducesValidationProblem()
             .WithName("GetRecommendations")
             .WithSummary("Top items for a shopper, each with a score and the history item it is recommended because of.")
-            .WithDescription("Query: count (1-100, default 10), excludeSeen (true|false), category, exclude (comma-separated item ids).");
+            .WithDescription("Query: count (1-100, default 10), mode (discovery|repeat, default discovery), excludeSeen (true|false), category, exclude (comma-separated item ids).");
     }
 
     private static async Task<IResult> GetRecommendations(
@@ -32,6 +32,7 @@ internal static class RecommendationEndpoints
         QueryParameters.CheckRouteId(userId, "userId", errors);
         var count = QueryParameters.ReadCount(request.Query, errors);
         var excludeSeen = QueryParameters.ReadBoolean(request.Query, "excludeSeen", errors);
+        var mode = ReadMode(request.Query, errors);
         var category = QueryParameters.ReadOptionalId(request.Query, "category", errors);
         var exclude = QueryParameters.ReadIdList(request.Query, "exclude", errors);
         if (errors.Any)
@@ -41,16 +42,31 @@ internal static class RecommendationEndpoints
 
         var result = await grains.GetGrain<IRecommenderGrain>(RecommenderKey).Recommend(
             pseudonymizer.Pseudonymize(userId),
-            new RecommendationRequest(count, excludeSeen, category, exclude));
+            new RecommendationRequest(count, excludeSeen, category, exclude, mode));
         return TypedResults.Ok(new RecommendationsResponse(
             result.Items.Select(i => new RecommendedItemResponse(i.ItemId, i.Score, i.Because, ReasonName(i.Reason))).ToList(),
             result.Personalized));
+    }
+
+    private static RecommendationMode ReadMode(IQueryCollection query, FieldErrors errors)
+    {
+        switch (QueryParameters.ReadOptionalId(query, "mode", errors))
+        {
+            case null or "discovery":
+                return RecommendationMode.Discovery;
+            case "repeat":
+                return RecommendationMode.Repeat;
+            default:
+                errors.Add("mode", "must be discovery or repeat");
+                return RecommendationMode.Discovery;
+        }
     }
 
     private static string ReasonName(RecommendationReason reason) => reason switch
     {
         RecommendationReason.Similar => "similar",
         RecommendationReason.Popular => "popular",
+        RecommendationReason.Repeat => "repeat",
         _ => reason.ToString().ToLowerInvariant(),
     };
 }

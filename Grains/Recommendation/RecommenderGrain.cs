@@ -18,15 +18,18 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options) : Grain, IR
     {
         var context = await GrainFactory.GetGrain<IUserGrain>(userKey).GetContext();
         var excluded = new HashSet<string>(request.Exclude, StringComparer.Ordinal);
-        excluded.UnionWith(context.History.Where(h => request.ExcludeSeen || h.Purchased).Select(h => h.ItemId));
+        var repeat = request.Mode == RecommendationMode.Repeat;
+        // Discovery never offers what the user bought; repeat-aware mode may, unless told to leave out all seen items.
+        excluded.UnionWith(context.History.Where(h => request.ExcludeSeen || (h.Purchased && !repeat)).Select(h => h.ItemId));
 
         var items = new List<RecommendedItem>(request.Count);
         if (context.Personalization && context.History.Count > 0)
         {
-            var scored = await ScoreFromNeighbourhoods(context, excluded, request.Category);
+            var ownWeight = repeat ? request.RepeatWeight ?? _options.RepeatWeight : 0;
+            var scored = await ScoreFromNeighbourhoods(context, excluded, request.Category, ownWeight);
             items.AddRange(scored
                 .Take(request.Count)
-                .Select(s => new RecommendedItem(s.ItemId, s.Score, s.Because, RecommendationReason.Similar)));
+                .Select(s => new RecommendedItem(s.ItemId, s.Score, s.Because, s.IsRepeat ? RecommendationReason.Repeat : RecommendationReason.Similar)));
         }
         var personalized = items.Count > 0;
 
@@ -62,7 +65,7 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options) : Grain, IR
             .ToList();
     }
 
-    private async Task<List<ScoredItem>> ScoreFromNeighbourhoods(UserContext context, IReadOnlySet<string> excluded, string? category)
+    private async Task<List<ScoredItem>> ScoreFromNeighbourhoods(UserContext context, IReadOnlySet<string> excluded, string? category, double ownWeight)
     {
         var top = context.History.Take(_options.HistoryFanOut).ToList();
         var neighbourhoods = await Task.WhenAll(top.Select(async h =>
@@ -71,6 +74,7 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options) : Grain, IR
             n => n.ItemId,
             n => (IReadOnlyList<SimilarItem>)n.Neighbours.Select(x => new SimilarItem(x.ItemId, x.Similarity, x.Support, x.Category)).ToList(),
             StringComparer.Ordinal);
-        return Scoring.Score(top.Select(h => (h.ItemId, h.Affinity)).ToList(), byItem, excluded, category);
+        var own = ownWeight > 0 ? context.History.Select(h => (h.ItemId, h.Affinity)).ToList() : null;
+        return Scoring.Score(top.Select(h => (h.ItemId, h.Affinity)).ToList(), byItem, excluded, category, own, ownWeight);
     }
 }

@@ -46,6 +46,7 @@ public sealed class QueryValidationTests(GatewayFixture fixture)
 
     [Theory]
     [InlineData("/v1/users/someone/recommendations?excludeSeen=maybe")]
+    [InlineData("/v1/users/someone/recommendations?mode=again")]
     [InlineData("/v1/users/someone/recommendations?category=a%01b")]
     [InlineData("/v1/users/someone/recommendations?exclude=a,b%0Ac")]
     [InlineData("/v1/items/popular?category=a%09b")]

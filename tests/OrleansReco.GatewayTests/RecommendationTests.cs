@@ -73,6 +73,27 @@ public sealed class RecommendationTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Repeat_mode_offers_what_the_shopper_bought_because_of_itself_and_discovery_never_does()
+    {
+        var (coffee, filters, mug) = (Http.Unique("coffee"), Http.Unique("filters"), Http.Unique("mug"));
+        await ViewTogether(3, coffee, filters, mug);
+        var shopper = Http.Unique("shopper");
+        Assert.Equal(HttpStatusCode.Accepted, (await storefront.PostEvents(Http.Batch(
+            Http.Event(shopper, coffee, "purchase"), Http.Event(shopper, coffee, "purchase")))).StatusCode);
+
+        var repeat = await (await storefront.GetAsync($"/v1/users/{shopper}/recommendations?count=5&mode=repeat"))
+            .AssertOk<RecommendationsResponse>();
+        var discovery = await (await storefront.GetAsync($"/v1/users/{shopper}/recommendations?count=5&mode=discovery"))
+            .AssertOk<RecommendationsResponse>();
+
+        var again = Assert.Single(repeat.Items, i => i.ItemId == coffee);
+        Assert.Equal(("repeat", coffee), (again.Reason, again.Because));
+        Assert.Contains(repeat.Items, i => i.ItemId == filters && i.Reason == "similar" && i.Because == coffee);
+        Assert.DoesNotContain(discovery.Items, i => i.ItemId == coffee);
+        Assert.Contains(discovery.Items, i => i.ItemId == filters);
+    }
+
+    [Fact]
     public async Task Excluded_items_are_left_out()
     {
         var (desk, lamp, chair) = (Http.Unique("desk"), Http.Unique("lamp"), Http.Unique("chair"));

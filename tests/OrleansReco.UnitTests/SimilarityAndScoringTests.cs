@@ -66,4 +66,26 @@ public sealed class SimilarityAndScoringTests
 
         Assert.Equal(["x"], scored.Select(s => s.ItemId));
     }
+
+    [Fact]
+    public void Repeat_aware_scoring_adds_the_weighted_own_affinity_and_names_the_item_itself_when_that_dominates()
+    {
+        var neighbourhoods = new Dictionary<string, IReadOnlyList<SimilarItem>>
+        {
+            ["a"] = [new("b", 0.5, 3, "x"), new("c", 0.1, 3, "x")],
+        };
+        // b = 2 * 0.5 = 1.0 (because a); c = 2 * 0.1 + 1 * 1.0 = 1.2 (its own affinity is the larger part);
+        // a = 1 * 2.0 = 2.0, only from the user's own affinity.
+        var scored = Scoring.Score([("a", 2.0)], neighbourhoods, new HashSet<string>(), category: null,
+            own: [("a", 2.0), ("c", 1.0)], ownWeight: 1);
+
+        Assert.Equal([("a", 2.0, "a"), ("c", 1.2, "c"), ("b", 1.0, "a")],
+            scored.Select(s => (s.ItemId, Math.Round(s.Score, 9), s.Because)));
+        Assert.Equal([true, true, false], scored.Select(s => s.IsRepeat));
+
+        // With a category, an own item counts only where a neighbourhood told its category.
+        var shoes = Scoring.Score([("a", 2.0)], neighbourhoods, new HashSet<string>(), category: "x",
+            own: [("a", 2.0), ("c", 1.0)], ownWeight: 1);
+        Assert.Equal(["c", "b"], shoes.Select(s => s.ItemId));
+    }
 }

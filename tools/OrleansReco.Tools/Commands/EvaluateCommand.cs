@@ -26,6 +26,7 @@ public sealed class EvaluateCommand : ICommand
             new("k", "N", "List length, 1-100 (default 10)."),
             new("mode", "MODE", "discovery (default): items the user has in train are removed; repeat: nothing removed."),
             new("out", "FILE", "Write the lists as user item rank score (rank 1 best)."),
+            new("repeat-weight", "W[,W...]", "Repeat mode: weight of the user's own affinity (default: the model's). Several: each is scored on the same replay; --out gets the first."),
             new("silos", "N", "Silos of the in-process cluster, 2-8 (default 2)."),
             new("concurrency", "N", "Users replayed in parallel, 1-256 (default 32)."),
         ]);
@@ -44,6 +45,8 @@ public sealed class EvaluateCommand : ICommand
         var train = ReadEvents(args.RequiredString("train"));
         var test = ReadEvents(args.RequiredString("test"));
         var outPath = args.String("out");
+        IReadOnlyList<double?> weights = args.String("repeat-weight") is { } text ? ParseWeights(text) : [null];
+        if (discovery && weights[0] is not null) throw new UsageException("--repeat-weight applies to --mode repeat only.");
 
         var relevant = test
             .GroupBy(e => e.UserId, StringComparer.Ordinal)
@@ -59,33 +62,44 @@ public sealed class EvaluateCommand : ICommand
         environment.Out.WriteLine($"replay: {replay.Events:N0} events of {replay.Users:N0} users in {replay.Elapsed.TotalSeconds:F1} s, {replay.EventsPerSecond:N0} events/s");
 
         var recommender = cluster.Grains.GetGrain<IRecommenderGrain>(0);
-        var lists = new Dictionary<string, IReadOnlyList<RecommendedItem>>(StringComparer.Ordinal);
-        var latencies = new List<double>(relevant.Count);
-        foreach (var user in relevant.Keys.Order(StringComparer.Ordinal))
+        for (var w = 0; w < weights.Count; w++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            // Discovery removes everything the user has in train, also what their bounded history has forgotten.
-            var request = new RecommendationRequest(k, ExcludeSeen: discovery, Category: null,
-                Exclude: discovery ? trainItems.GetValueOrDefault(user) ?? [] : []);
-            var watch = Stopwatch.StartNew();
-            var result = await recommender.Recommend(cluster.Pseudonym(user), request);
-            latencies.Add(watch.Elapsed.TotalMilliseconds);
-            lists[user] = result.Items;
-        }
+            var lists = new Dictionary<string, IReadOnlyList<RecommendedItem>>(StringComparer.Ordinal);
+            var latencies = new List<double>(relevant.Count);
+            foreach (var user in relevant.Keys.Order(StringComparer.Ordinal))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                // Discovery removes everything the user has in train, also what their bounded history has forgotten.
+                var request = new RecommendationRequest(k, ExcludeSeen: discovery, Category: null,
+                    Exclude: discovery ? trainItems.GetValueOrDefault(user) ?? [] : [],
+                    Mode: discovery ? RecommendationMode.Discovery : RecommendationMode.Repeat,
+                    RepeatWeight: weights[w]);
+                var watch = Stopwatch.StartNew();
+                var result = await recommender.Recommend(cluster.Pseudonym(user), request);
+                latencies.Add(watch.Elapsed.TotalMilliseconds);
+                lists[user] = result.Items;
+            }
 
-        var scores = RankingMetrics.Score(relevant, lists.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value.Select(i => i.ItemId).ToList()), k);
-        latencies.Sort();
-        environment.Out.WriteLine($"recommendations: {latencies.Count:N0}, one at a time: median {latencies[latencies.Count / 2]:F2} ms, " +
-            $"p99 {latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))]:F2} ms");
-        environment.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"MAP@{k} {scores.MapAtK:F4}  nDCG@{k} {scores.NdcgAtK:F4}  Precision@{k} {scores.PrecisionAtK:F4}  Recall@{k} {scores.RecallAtK:F4}  ({scores.Users:N0} users)"));
+            var scores = RankingMetrics.Score(relevant, lists.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value.Select(i => i.ItemId).ToList()), k);
+            latencies.Sort();
+            var weightLabel = weights[w] is { } weight ? string.Create(CultureInfo.InvariantCulture, $"repeat weight {weight:G4}: ") : "";
+            environment.Out.WriteLine($"{weightLabel}recommendations: {latencies.Count:N0}, one at a time: median {latencies[latencies.Count / 2]:F2} ms, " +
+                $"p99 {latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))]:F2} ms");
+            environment.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{weightLabel}MAP@{k} {scores.MapAtK:F4}  nDCG@{k} {scores.NdcgAtK:F4}  Precision@{k} {scores.PrecisionAtK:F4}  Recall@{k} {scores.RecallAtK:F4}  ({scores.Users:N0} users)"));
 
-        if (outPath is not null)
-        {
-            await WriteListsAsync(outPath, lists, cancellationToken);
+            if (outPath is not null && w == 0)
+            {
+                await WriteListsAsync(outPath, lists, cancellationToken);
+            }
         }
         return ExitCodes.Success;
     }
+
+    private static List<double?> ParseWeights(string text) => text.Split(',').Select(part =>
+        double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var weight) && weight is >= 0 and <= 1e6
+            ? (double?)weight
+            : throw new UsageException($"--repeat-weight takes numbers from 0 to 1e6, comma-separated, not '{part}'.")).ToList();
 
     /// <summary>All events of a file; a malformed line stops the evaluation rather than silently changing the data.</summary>
     private static List<StorefrontEvent> ReadEvents(string path)
