@@ -37,7 +37,7 @@ public sealed class ModelOptions
     /// Repeat-aware mode: weight w of the user's own (decayed) affinity for an item they already have, added to
     /// its neighbourhood score. Chosen on a validation window (docs/quality.md).
     /// </summary>
-    public double RepeatWeight { get; set; } = 1;
+    public double RepeatWeight { get; set; } = 30;
 
     /// <summary>A recommendation fans out to the neighbourhoods of this many top history items (H).</summary>
     public int HistoryFanOut { get; set; } = 20;
