@@ -4,14 +4,25 @@ namespace OrleansReco.Grains.Interfaces;
 [GenerateSerializer, Immutable, Alias("OrleansReco.HistoryAffinity")]
 public sealed record HistoryAffinity(string ItemId, double Affinity, bool Purchased);
 
-/// <summary>What the recommender needs from a user grain: the history with affinities, highest first.</summary>
+/// <summary>The user's vector folded in against the item vectors of model <see cref="Version"/>.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.UserEmbedding")]
+public sealed record UserEmbedding(long Version, float[] Vector);
+
+/// <summary>
+/// What the recommender needs from a user grain: the history with affinities, highest first, and the embedding as of
+/// the user's last change (null before any model, or when no history item is in it).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.UserContext")]
-public sealed record UserContext(IReadOnlyList<HistoryAffinity> History, bool Personalization);
+public sealed record UserContext(IReadOnlyList<HistoryAffinity> History, bool Personalization, UserEmbedding? Embedding = null);
+
+/// <summary>Weights of the hybrid score: neighbourhood, embedding and (repeat-aware mode only) the user's own affinity.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.BlendWeights")]
+public sealed record BlendWeights(double Neighbourhood, double Embedding, double Repeat);
 
 /// <param name="Mode">Discovery leaves out what the user bought; repeat-aware ranks the user's own items too.</param>
-/// <param name="RepeatWeight">
-/// Overrides the configured weight of the user's own affinity in repeat-aware mode. For tuning tools that score
-/// several weights on one replay; the gateway never sets it.
+/// <param name="Weights">
+/// Overrides the configured blend weights. For tuning tools that score several weights on one replay; the gateway
+/// never sets it. Discovery mode ignores the repeat weight.
 /// </param>
 [GenerateSerializer, Immutable, Alias("OrleansReco.RecommendationRequest")]
 public sealed record RecommendationRequest(
@@ -20,7 +31,7 @@ public sealed record RecommendationRequest(
     string? Category,
     IReadOnlyList<string> Exclude,
     RecommendationMode Mode = RecommendationMode.Discovery,
-    double? RepeatWeight = null);
+    BlendWeights? Weights = null);
 
 [GenerateSerializer, Alias("OrleansReco.RecommendationMode")]
 public enum RecommendationMode
@@ -30,8 +41,9 @@ public enum RecommendationMode
 }
 
 /// <summary>
-/// Why an item is in a list: from the neighbourhoods of the user's history, popularity fill, or (repeat-aware mode)
-/// the user's own history, when their own affinity gave it most of its score.
+/// Why an item is in a list: whichever part of the hybrid score gave it most: the neighbourhoods of the user's history
+/// (similar), the embedding (shoppers with similar histories liked it), the user's own history (repeat-aware mode),
+/// or popularity fill.
 /// </summary>
 [GenerateSerializer, Alias("OrleansReco.RecommendationReason")]
 public enum RecommendationReason
@@ -39,6 +51,7 @@ public enum RecommendationReason
     Similar = 0,
     Popular = 1,
     Repeat = 2,
+    Embedding = 3,
 }
 
 [GenerateSerializer, Immutable, Alias("OrleansReco.RecommendedItem")]

@@ -61,3 +61,27 @@ public sealed record ErasureVerifyRequest(string UserId);
 public sealed record ErasureVerifyResponse(bool Matches);
 
 public sealed record KeyRotationReportResponse(string CurrentKeyId, int Rewrapped, int AlreadyCurrent, int Skipped, int Remaining);
+
+/// <summary>A published embedding model: what it was trained on, how, and what the training took.</summary>
+public sealed record EmbeddingModelResponse(
+    long Version,
+    DateTimeOffset TrainedAt,
+    int Users,
+    int Items,
+    long Interactions,
+    int Factors,
+    double Regularization,
+    double ConfidenceScale,
+    int Sweeps,
+    int Seed,
+    double ReadSeconds,
+    double TrainSeconds,
+    long TrainingBytes);
+
+/// <param name="ErasedSinceTraining">True when a shopper was erased (or withdrew consent) after the current model was trained: the next training is due at the next schedule check.</param>
+public sealed record EmbeddingStatusResponse(
+    bool Training,
+    EmbeddingModelResponse? Current,
+    string? LastError,
+    DateTimeOffset? LastAttempt,
+    bool ErasedSinceTraining);

@@ -6,11 +6,17 @@ using OrleansReco.Grains.Interfaces;
 
 namespace OrleansReco.Gateway.Endpoints;
 
-/// <summary>Operator endpoints: erasure receipts and their verification, master-key rotation. Admin role only.</summary>
+/// <summary>Operator endpoints: erasure receipts and their verification, master-key rotation, embedding training. Admin role only.</summary>
 internal static class AdminEndpoints
 {
     /// <summary>The rotation grain is a singleton; its key is fixed by the contract.</summary>
     private const long KeyRotationKey = 0;
+
+    /// <summary>The embedding trainer is a singleton too.</summary>
+    private const long TrainerKey = 0;
+
+    /// <summary>How long one wait on the trainer may take: well inside the grain call timeout.</summary>
+    private static readonly TimeSpan TrainerPoll = TimeSpan.FromSeconds(10);
 
     public static string ReceiptPath(Guid receiptId) => $"/v1/admin/erasures/{receiptId:D}";
 
@@ -43,7 +49,58 @@ internal static class AdminEndpoints
             .WithName("RewrapKeys")
             .WithSummary("Rewrap every user data key under the current master key; safe to repeat.")
             .WithDescription("The old master key may be retired once a pass reports remaining 0.");
+
+        admin.MapGet("/model", GetModel)
+            .Produces<EmbeddingStatusResponse>()
+            .WithName("GetEmbeddingModel")
+            .WithSummary("The current embedding model and whether a training runs.");
+
+        admin.MapPost("/model/train", TrainModel)
+            .Produces<EmbeddingStatusResponse>()
+            .Produces<EmbeddingStatusResponse>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status500InternalServerError)
+            .WithName("TrainEmbeddingModel")
+            .WithSummary("Train a new embedding model on the current histories and publish it (202; with wait=true, 200 once published).")
+            .WithDescription("Joins a training that already runs. Erased shoppers have no history and no key, so they are never in a model trained after their erasure.");
     }
+
+    private static async Task<IResult> GetModel(IGrainFactory grains) =>
+        TypedResults.Ok(ToResponse(await grains.GetGrain<IEmbeddingTrainerGrain>(TrainerKey).GetStatus()));
+
+    private static async Task<IResult> TrainModel(HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var wait = QueryParameters.ReadBoolean(request.Query, "wait", errors);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid request");
+        }
+        var trainer = grains.GetGrain<IEmbeddingTrainerGrain>(TrainerKey);
+        var status = await trainer.Start();
+        if (!wait)
+        {
+            return TypedResults.Json(ToResponse(status), statusCode: StatusCodes.Status202Accepted);
+        }
+        while (status.Training)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            status = await trainer.Wait(TrainerPoll);
+        }
+        return status.LastError is null
+            ? TypedResults.Ok(ToResponse(status))
+            : TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Training failed", detail: status.LastError);
+    }
+
+    private static EmbeddingStatusResponse ToResponse(EmbeddingTrainingStatus status) => new(
+        status.Training,
+        status.Current is { } m
+            ? new EmbeddingModelResponse(m.Version, m.TrainedAt, m.Users, m.Items, m.Interactions, m.Factors, m.Regularization,
+                m.ConfidenceScale, m.Sweeps, m.Seed, m.ReadTime.TotalSeconds, m.TrainTime.TotalSeconds, m.TrainingBytes)
+            : null,
+        status.LastError,
+        status.LastAttempt,
+        status.ErasedSinceTraining);
 
     private static async Task<IResult> GetReceipt(string receiptId, IGrainFactory grains)
     {

@@ -67,6 +67,7 @@ internal static class RecommendationEndpoints
         RecommendationReason.Similar => "similar",
         RecommendationReason.Popular => "popular",
         RecommendationReason.Repeat => "repeat",
+        RecommendationReason.Embedding => "embedding",
         _ => reason.ToString().ToLowerInvariant(),
     };
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
+using OrleansReco.Grains.Embeddings;
 using OrleansReco.Grains.Model;
 using OrleansReco.Grains.Privacy;
 using OrleansReco.Grains.Storage;
@@ -60,6 +61,8 @@ public static class RecoSiloBuilderExtensions
             KeyStore(sp), sp.GetRequiredService<MasterKeyRing>(), sp.GetRequiredService<Serializer<UserData>>()));
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<UserKeyRotation>(sp, KeyStore(sp)));
         services.AddTransient<IConfigurationValidator>(sp => new KeyStoreRegisteredValidator(sp));
+        services.TryAddSingleton<EmbeddingModelCache>();
+        services.AddHostedService<EmbeddingTrainingSchedule>();
         return silo;
     }
 

@@ -34,10 +34,31 @@ public sealed class ModelOptions
     public SimilarityKind Similarity { get; set; } = SimilarityKind.Jaccard;
 
     /// <summary>
-    /// Repeat-aware mode: weight w of the user's own (decayed) affinity for an item they already have, added to
-    /// its neighbourhood score. Chosen on a validation window (docs/quality.md).
+    /// Weight of the neighbourhood score (scaled to [0, 1] per user) in the hybrid score
+    /// (<see cref="HybridScoring"/>). The weights are chosen on a validation window (docs/quality.md).
     /// </summary>
-    public double RepeatWeight { get; set; } = 30;
+    public double NeighbourhoodWeight { get; set; } = 1;
+
+    /// <summary>Weight of the embedding's predicted preference x_u.y_j in the hybrid score.</summary>
+    public double EmbeddingWeight { get; set; } = 4;
+
+    /// <summary>Repeat-aware mode: weight of the user's own affinity for an item (scaled to [0, 1] per user).</summary>
+    public double RepeatWeight { get; set; } = 1;
+
+    /// <summary>How many candidates the embedding adds to those of the neighbourhoods.</summary>
+    public int EmbeddingCandidates { get; set; } = 100;
+
+    /// <summary>Train a new embedding model this often; zero: only on demand (and after erasures).</summary>
+    public TimeSpan EmbeddingTrainEvery { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>Each silo asks the trainer this often whether a training is due (schedule or erasure).</summary>
+    public TimeSpan EmbeddingScheduleCheck { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// A silo asks the trainer for the current model version at most this often; zero: on every use (tests and
+    /// tools, where a new model must be seen at once). A new version is picked up within this period.
+    /// </summary>
+    public TimeSpan EmbeddingRefreshPeriod { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>A recommendation fans out to the neighbourhoods of this many top history items (H).</summary>
     public int HistoryFanOut { get; set; } = 20;
@@ -47,6 +68,27 @@ public sealed class ModelOptions
     /// Its own co-occurrence changes always invalidate at once. Zero means always recompute.
     /// </summary>
     public TimeSpan NeighbourhoodMaxAge { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Length of the item and user embeddings (implicit ALS factors).</summary>
+    public int EmbeddingFactors { get; set; } = 64;
+
+    /// <summary>ALS regularisation lambda (chosen with the confidence scale on a validation window, docs/quality.md).</summary>
+    public double EmbeddingRegularization { get; set; } = 10;
+
+    /// <summary>ALS confidence scale alpha: confidence is 1 + alpha * a(u,i), the user's decayed affinity.</summary>
+    public double EmbeddingConfidenceScale { get; set; } = 0.5;
+
+    /// <summary>ALS sweeps (each solves all users, then all items).</summary>
+    public int EmbeddingSweeps { get; set; } = 10;
+
+    /// <summary>Seed of the initial item vectors: the same histories and seed give the same model.</summary>
+    public int EmbeddingSeed { get; set; } = 42;
+
+    /// <summary>
+    /// Partitions of a published embedding model. Each is one stored row: at 64 factors keep it under about 3,000
+    /// items (the table row limit is 1 MiB), so 16 shards suit catalogues up to about 50,000 items.
+    /// </summary>
+    public int EmbeddingShards { get; set; } = 16;
 
     /// <summary>Partitions of the item index; must be the same on every silo of a cluster.</summary>
     public int IndexShards { get; set; } = 8;

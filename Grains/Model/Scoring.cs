@@ -1,30 +1,20 @@
 namespace OrleansReco.Grains.Model;
 
-/// <summary>
-/// A scored candidate and the history item that contributed most to its score: the candidate itself when the
-/// user's own affinity for it did (repeat-aware scoring).
-/// </summary>
-public readonly record struct ScoredItem(string ItemId, double Score, string Because)
-{
-    public bool IsRepeat => string.Equals(ItemId, Because, StringComparison.Ordinal);
-}
+/// <summary>A scored candidate and the history item that contributed most to its score.</summary>
+public readonly record struct ScoredItem(string ItemId, double Score, string Because);
 
 public static class Scoring
 {
     /// <summary>
-    /// score(u,j) = sum over history items i of a(u,i) * sim(i,j), over the given neighbourhoods, plus, for
-    /// repeat-aware scoring, w * a(u,j) for every item j of <paramref name="own"/> (the user's whole history).
-    /// Candidates in <paramref name="excluded"/> or outside <paramref name="category"/> (when given) are dropped; an
-    /// own item's category is known only from a neighbourhood, so with a category it counts only if one listed it.
+    /// score(u,j) = sum over history items i of a(u,i) * sim(i,j), over the given neighbourhoods (SAR-style).
+    /// Candidates in <paramref name="excluded"/> or outside <paramref name="category"/> (when given) are dropped.
     /// Sorted by score, then id, so equal inputs give equal lists.
     /// </summary>
     public static List<ScoredItem> Score(
         IReadOnlyList<(string ItemId, double Affinity)> history,
         IReadOnlyDictionary<string, IReadOnlyList<SimilarItem>> neighbourhoods,
         IReadOnlySet<string> excluded,
-        string? category,
-        IReadOnlyList<(string ItemId, double Affinity)>? own = null,
-        double ownWeight = 0)
+        string? category)
     {
         var totals = new Dictionary<string, (double Score, string Because, double BestContribution)>(StringComparer.Ordinal);
         foreach (var (historyItem, affinity) in history)
@@ -50,21 +40,6 @@ public static class Scoring
                 }
             }
         }
-        foreach (var (item, affinity) in own ?? [])
-        {
-            if (excluded.Contains(item)) continue;
-            var contribution = ownWeight * affinity;
-            if (totals.TryGetValue(item, out var total))
-            {
-                var better = contribution > total.BestContribution;
-                totals[item] = (total.Score + contribution, better ? item : total.Because, Math.Max(contribution, total.BestContribution));
-            }
-            else if (category is null)
-            {
-                totals[item] = (contribution, item, contribution);
-            }
-        }
-
         return totals
             .Select(kv => new ScoredItem(kv.Key, kv.Value.Score, kv.Value.Because))
             .OrderByDescending(s => s.Score)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using OrleansReco.Grains.Embeddings;
 using OrleansReco.Grains.Interfaces;
 using OrleansReco.Grains.Model;
 
@@ -7,10 +8,11 @@ namespace OrleansReco.Grains.Recommendation;
 
 /// <summary>
 /// Stateless fan-out, one or more per silo: the user's context, then in parallel the neighbourhoods of the top-H
-/// history items (wherever those item grains live), then scoring, filtering and popularity fill.
+/// history items (wherever those item grains live), the embedding candidates from this silo's model, then the hybrid
+/// score, filtering and popularity fill.
 /// </summary>
 [StatelessWorker]
-public sealed class RecommenderGrain(IOptions<ModelOptions> options) : Grain, IRecommenderGrain
+public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingModelCache models) : Grain, IRecommenderGrain
 {
     private readonly ModelOptions _options = options.Value;
 
@@ -25,11 +27,9 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options) : Grain, IR
         var items = new List<RecommendedItem>(request.Count);
         if (context.Personalization && context.History.Count > 0)
         {
-            var ownWeight = repeat ? request.RepeatWeight ?? _options.RepeatWeight : 0;
-            var scored = await ScoreFromNeighbourhoods(context, excluded, request.Category, ownWeight);
-            items.AddRange(scored
-                .Take(request.Count)
-                .Select(s => new RecommendedItem(s.ItemId, s.Score, s.Because, s.IsRepeat ? RecommendationReason.Repeat : RecommendationReason.Similar)));
+            var weights = request.Weights ?? new BlendWeights(_options.NeighbourhoodWeight, _options.EmbeddingWeight, _options.RepeatWeight);
+            if (!repeat) weights = weights with { Repeat = 0 };
+            items.AddRange(await Personalised(context, excluded, request.Category, request.Count, weights));
         }
         var personalized = items.Count > 0;
 
@@ -65,7 +65,14 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options) : Grain, IR
             .ToList();
     }
 
-    private async Task<List<ScoredItem>> ScoreFromNeighbourhoods(UserContext context, IReadOnlySet<string> excluded, string? category, double ownWeight)
+    /// <summary>
+    /// Candidates from the neighbourhoods of the top history items, from the embedding (one model version, the
+    /// user's vector folded in against it if the user grain's is from another) and, in repeat-aware mode, from the
+    /// user's own history; ranked by <see cref="HybridScoring"/>. An item's category is known only from a
+    /// neighbourhood, so with a category filter only items some neighbourhood listed in it can appear.
+    /// </summary>
+    private async Task<List<RecommendedItem>> Personalised(
+        UserContext context, HashSet<string> excluded, string? category, int count, BlendWeights weights)
     {
         var top = context.History.Take(_options.HistoryFanOut).ToList();
         var neighbourhoods = await Task.WhenAll(top.Select(async h =>
@@ -74,7 +81,49 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options) : Grain, IR
             n => n.ItemId,
             n => (IReadOnlyList<SimilarItem>)n.Neighbours.Select(x => new SimilarItem(x.ItemId, x.Similarity, x.Support, x.Category)).ToList(),
             StringComparer.Ordinal);
-        var own = ownWeight > 0 ? context.History.Select(h => (h.ItemId, h.Affinity)).ToList() : null;
-        return Scoring.Score(top.Select(h => (h.ItemId, h.Affinity)).ToList(), byItem, excluded, category, own, ownWeight);
+        var inCategory = category is null
+            ? null
+            : byItem.Values.SelectMany(n => n)
+                .Where(n => string.Equals(n.Category, category, StringComparison.OrdinalIgnoreCase))
+                .Select(n => n.ItemId)
+                .ToHashSet(StringComparer.Ordinal);
+        bool Allowed(string itemId) => !excluded.Contains(itemId) && (inCategory is null || inCategory.Contains(itemId));
+
+        var neighbourhood = weights.Neighbourhood > 0
+            ? Scoring.Score(top.Select(h => (h.ItemId, h.Affinity)).ToList(), byItem, excluded, category)
+            : [];
+        var own = weights.Repeat > 0
+            ? context.History.Where(h => Allowed(h.ItemId)).Select(h => (h.ItemId, h.Affinity)).ToList()
+            : [];
+
+        var model = weights.Embedding > 0 ? await models.CurrentAsync() : null;
+        var vector = model is null ? null
+            : context.Embedding is { } held && held.Version == model.Version ? held.Vector
+            : model.FoldIn(context.History.Select(h => (h.ItemId, h.Affinity)));
+        var embedding = new List<(string ItemId, double Score)>();
+        if (model is not null && vector is not null)
+        {
+            embedding.AddRange(model.Top(vector, _options.EmbeddingCandidates, Allowed));
+            var listed = embedding.Select(e => e.ItemId).ToHashSet(StringComparer.Ordinal);
+            foreach (var other in neighbourhood.Select(n => n.ItemId).Concat(own.Select(o => o.ItemId)))
+            {
+                if (listed.Add(other) && model.Score(vector, other) is { } score)
+                {
+                    embedding.Add((other, score));
+                }
+            }
+        }
+
+        var historyItems = top.Select(h => h.ItemId).ToList();
+        return HybridScoring.Rank(neighbourhood, embedding, own, weights)
+            .Take(count)
+            .Select(h => h.Source switch
+            {
+                ScoreSource.Own => new RecommendedItem(h.ItemId, h.Score, h.Because, RecommendationReason.Repeat),
+                // Suggested for the user's tastes as a whole; named after the history item most like it.
+                ScoreSource.Embedding => new RecommendedItem(h.ItemId, h.Score, model!.MostAlike(h.ItemId, historyItems), RecommendationReason.Embedding),
+                _ => new RecommendedItem(h.ItemId, h.Score, h.Because, RecommendationReason.Similar),
+            })
+            .ToList();
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansReco.Grains.Embeddings;
 using OrleansReco.Grains.Hosting;
 using OrleansReco.Grains.Interfaces;
 using OrleansReco.Grains.Model;
@@ -16,6 +17,7 @@ namespace OrleansReco.Grains.Users;
 public sealed class UserGrain(
     [PersistentState("user", RecoStorage.State)] IPersistentState<UserState> state,
     UserDataVaultFactory vaults,
+    EmbeddingModelCache models,
     IOptions<ModelOptions> options,
     TimeProvider clock,
     ILogger<UserGrain> logger) : Grain, IUserGrain
@@ -26,6 +28,7 @@ public sealed class UserGrain(
     private UserDataVault _vault = null!;
     private UserData _data = null!;
     private UserHistory _history = null!;
+    private UserEmbedding? _embedding;
     private bool _outboxClearedSinceWrite;
     private IGrainTimer? _retryTimer;
 
@@ -70,6 +73,7 @@ public sealed class UserGrain(
                 history.Record(e.ItemId, ToKind(e.Type), e.Timestamp.ToUnixTimeSeconds());
             }
         });
+        await UpdateEmbedding();
         await TryDeliverOutbox();
     }
 
@@ -78,7 +82,7 @@ public sealed class UserGrain(
         var history = _history.Ranked()
             .Select(x => new HistoryAffinity(x.Entry.ItemId, x.Affinity, x.Entry.Purchased))
             .ToList();
-        return Task.FromResult(new UserContext(history, _data.Personalization));
+        return Task.FromResult(new UserContext(history, _data.Personalization, _embedding));
     }
 
     public async Task SetProfile(IReadOnlyDictionary<string, string> attributes)
@@ -99,16 +103,23 @@ public sealed class UserGrain(
             await Save();
             return;
         }
+        var retracted = _history.Count;
         await ChangeHistory(history => history.Clear());
+        _embedding = null;
         await DeliverOutbox();
+        if (retracted > 0)
+        {
+            await NoteRetraction();
+        }
     }
 
-    public Task<UserExport?> Export()
+    public async Task<UserExport?> Export()
     {
         if (!state.RecordExists)
         {
-            return Task.FromResult<UserExport?>(null);
+            return null;
         }
+        await UpdateEmbedding(); // against the current model, as a recommendation now would use it
         var history = _history.Ranked()
             .Select(x => new ExportedHistoryEntry(
                 x.Entry.ItemId,
@@ -119,8 +130,7 @@ public sealed class UserGrain(
                 x.Entry.Purchases,
                 x.Affinity))
             .ToList();
-        return Task.FromResult<UserExport?>(new UserExport(
-            new Dictionary<string, string>(_data.Profile), _data.Personalization, history, Embedding: null));
+        return new UserExport(new Dictionary<string, string>(_data.Profile), _data.Personalization, history, _embedding?.Vector);
     }
 
     /// <summary>
@@ -157,6 +167,10 @@ public sealed class UserGrain(
 
         var receipt = new ErasureReceipt(request.ReceiptId, clock.GetUtcNow(), request.Salt, request.Hash, retracted);
         await GrainFactory.GetGrain<IErasureReceiptGrain>(request.ReceiptId).Record(receipt);
+        if (retracted > 0)
+        {
+            await NoteRetraction();
+        }
         DeactivateOnIdle();
         return receipt;
     }
@@ -217,9 +231,25 @@ public sealed class UserGrain(
         return new UserData();
     }
 
+    /// <summary>The current embedding model may have been trained with the retracted history: a retraining is due.</summary>
+    private Task NoteRetraction() => GrainFactory.GetGrain<IEmbeddingTrainerGrain>(0).NoteErasure();
+
+    /// <summary>
+    /// Folds the current history in against this silo's current model: the least-squares user vector, so the very
+    /// next recommendation reflects the event. Held in memory only; it is a function of the stored history.
+    /// </summary>
+    private async Task UpdateEmbedding()
+    {
+        var model = await models.CurrentAsync();
+        _embedding = model?.FoldIn(_history.Ranked().Select(x => (x.Entry.ItemId, x.Affinity))) is { } vector
+            ? new UserEmbedding(model.Version, vector)
+            : null;
+    }
+
     private void Load(UserData data)
     {
         _data = data;
+        _embedding = null;
         _history = UserHistory.Restore(_policy, data.History.Select(h => h.ToEntry()), data.NewestEvent);
     }
 

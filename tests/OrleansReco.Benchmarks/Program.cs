@@ -7,6 +7,7 @@ using OrleansReco.Benchmarks;
 // dotnet run -c Release --project tests/OrleansReco.Benchmarks -- --quick           a short run of them
 // dotnet run -c Release --project tests/OrleansReco.Benchmarks -- inprocess [secs]  scoring ops/s, one thread
 // dotnet run -c Release --project tests/OrleansReco.Benchmarks -- erasure [n]         erasure cost under event traffic
+// dotnet run -c Release --project tests/OrleansReco.Benchmarks -- user-bytes          what one shopper costs, stored and in memory
 if (args.Length > 0 && args[0] == "inprocess")
 {
     var seconds = args.Length > 1 && int.TryParse(args[1], out var s) ? s : 5;
@@ -17,6 +18,12 @@ if (args.Length > 0 && args[0] == "inprocess")
 if (args.Length > 0 && args[0] == "erasure")
 {
     await ErasureCost.Run(args.Length > 1 && int.TryParse(args[1], out var n) ? n : 100);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "user-bytes")
+{
+    UserFootprint.Run();
     return;
 }
 

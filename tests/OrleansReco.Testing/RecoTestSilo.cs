@@ -29,6 +29,9 @@ public static class RecoTestSilo
         {
             // Tests read neighbourhoods right after writing: always recompute.
             options.NeighbourhoodMaxAge = TimeSpan.Zero;
+            // Models are trained when a test says so, and seen by every silo at once.
+            options.EmbeddingTrainEvery = TimeSpan.Zero;
+            options.EmbeddingRefreshPeriod = TimeSpan.Zero;
             model?.Invoke(options);
         });
     }

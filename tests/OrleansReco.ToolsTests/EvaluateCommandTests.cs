@@ -41,6 +41,27 @@ public sealed class EvaluateCommandTests : IDisposable
         var scores = RankingMetrics.Score(relevant, lists.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value), 4);
         Assert.True(scores.NdcgAtK > 0);
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"nDCG@4 {scores.NdcgAtK:F4}"), environment.Out.ToString());
+        Assert.Contains("embedding model 1: 40 users", environment.Out.ToString());
+
+        // The standalone scorer reads the written lists back and prints the very metrics evaluate printed.
+        var scorer = TestEnvironment.Create();
+        Assert.Equal(ExitCodes.Success, await ToolsApp.RunAsync(["score", "--test", test, "--recs", recs, "--k", "4"], scorer, CancellationToken.None));
+        var printed = scorer.Out.ToString()!.Trim();
+        Assert.StartsWith("MAP@4 ", printed);
+        Assert.Contains(printed, environment.Out.ToString());
+    }
+
+    [Fact]
+    public async Task Score_refuses_a_list_with_a_repeated_rank_naming_the_line()
+    {
+        var test = Path.Combine(_directory, "test.tsv");
+        var recs = Path.Combine(_directory, "recs.tsv");
+        File.WriteAllLines(test, ["u1	i1	1	1300000000"]);
+        File.WriteAllLines(recs, ["u1	i1	1	0.5", "u1	i2	1	0.4"]);
+        var environment = TestEnvironment.Create();
+
+        Assert.Equal(ExitCodes.Failure, await ToolsApp.RunAsync(["score", "--test", test, "--recs", recs], environment, CancellationToken.None));
+        Assert.Contains("line 2", environment.Error.ToString());
     }
 
     [Fact]

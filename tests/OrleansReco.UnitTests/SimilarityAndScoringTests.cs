@@ -1,4 +1,5 @@
 using Xunit;
+using OrleansReco.Grains.Interfaces;
 using OrleansReco.Grains.Model;
 
 namespace OrleansReco.UnitTests;
@@ -68,24 +69,27 @@ public sealed class SimilarityAndScoringTests
     }
 
     [Fact]
-    public void Repeat_aware_scoring_adds_the_weighted_own_affinity_and_names_the_item_itself_when_that_dominates()
+    public void Hybrid_score_scales_neighbourhood_and_own_affinity_per_user_and_names_the_dominant_part()
     {
-        var neighbourhoods = new Dictionary<string, IReadOnlyList<SimilarItem>>
-        {
-            ["a"] = [new("b", 0.5, 3, "x"), new("c", 0.1, 3, "x")],
-        };
-        // b = 2 * 0.5 = 1.0 (because a); c = 2 * 0.1 + 1 * 1.0 = 1.2 (its own affinity is the larger part);
-        // a = 1 * 2.0 = 2.0, only from the user's own affinity.
-        var scored = Scoring.Score([("a", 2.0)], neighbourhoods, new HashSet<string>(), category: null,
-            own: [("a", 2.0), ("c", 1.0)], ownWeight: 1);
+        // Neighbourhood scores 4 and 2 scale to 1 and 0.5; own affinities 3 and 1 to 1 and 1/3; embedding as given.
+        ScoredItem[] neighbourhood = [new("b", 4, "h1"), new("c", 2, "h2")];
+        (string, double)[] embedding = [("b", 0.1), ("c", 0.2), ("d", 0.8)];
+        (string, double)[] own = [("a", 3), ("c", 1)];
 
-        Assert.Equal([("a", 2.0, "a"), ("c", 1.2, "c"), ("b", 1.0, "a")],
-            scored.Select(s => (s.ItemId, Math.Round(s.Score, 9), s.Because)));
-        Assert.Equal([true, true, false], scored.Select(s => s.IsRepeat));
+        var ranked = HybridScoring.Rank(neighbourhood, embedding, own, new BlendWeights(Neighbourhood: 1, Embedding: 1, Repeat: 0.6));
 
-        // With a category, an own item counts only where a neighbourhood told its category.
-        var shoes = Scoring.Score([("a", 2.0)], neighbourhoods, new HashSet<string>(), category: "x",
-            own: [("a", 2.0), ("c", 1.0)], ownWeight: 1);
-        Assert.Equal(["c", "b"], shoes.Select(s => s.ItemId));
+        // a = 0.6 (own); b = 1 + 0.1 (neighbourhood, because h1); c = 0.5 + 0.2 + 0.2; d = 0.8 (embedding).
+        Assert.Equal(
+            [("b", 1.1, ScoreSource.Neighbourhood, "h1"), ("c", 0.9, ScoreSource.Neighbourhood, "h2"), ("d", 0.8, ScoreSource.Embedding, null), ("a", 0.6, ScoreSource.Own, "a")],
+            ranked.Select(r => (r.ItemId, Math.Round(r.Score, 9), r.Source, r.Because)));
+    }
+
+    [Fact]
+    public void Hybrid_score_with_only_the_neighbourhood_weight_keeps_the_neighbourhood_order()
+    {
+        ScoredItem[] neighbourhood = [new("b", 4, "h1"), new("c", 2, "h2")];
+        var ranked = HybridScoring.Rank(neighbourhood, [("c", 5.0)], [("c", 9.0)], new BlendWeights(1, 0, 0));
+        Assert.Equal(["b", "c"], ranked.Select(r => r.ItemId));
+        Assert.All(ranked, r => Assert.Equal(ScoreSource.Neighbourhood, r.Source));
     }
 }

@@ -19,14 +19,15 @@ public sealed class EvaluateCommand : ICommand
     public CommandSpec Spec { get; } = new(
         "evaluate",
         "Replay training events through an in-process cluster, recommend for each test user and print MAP, nDCG, precision and recall at k.",
-        "evaluate --train FILE --test FILE [--k 10] [--mode discovery|repeat] [--out FILE] [--silos N]",
+        "evaluate --train FILE --test FILE [--k 10] [--mode discovery|repeat] [--out FILE] [--silos N] [--embedding-weight W,..] [--repeat-weight W,..]",
         [
             new("train", "FILE", "Training events: user item rating timestamp (tab/space separated, .gz or plain)."),
             new("test", "FILE", "Test events, same format: a user's distinct items are what counts as relevant."),
             new("k", "N", "List length, 1-100 (default 10)."),
             new("mode", "MODE", "discovery (default): items the user has in train are removed; repeat: nothing removed."),
             new("out", "FILE", "Write the lists as user item rank score (rank 1 best)."),
-            new("repeat-weight", "W[,W...]", "Repeat mode: weight of the user's own affinity (default: the model's). Several: each is scored on the same replay; --out gets the first."),
+            new("embedding-weight", "W[,W...]", "Weight of the embedding score in the blend (default: the model's)."),
+            new("repeat-weight", "W[,W...]", "Repeat mode: weight of the user's own affinity (default: the model's)."),
             new("silos", "N", "Silos of the in-process cluster, 2-8 (default 2)."),
             new("concurrency", "N", "Users replayed in parallel, 1-256 (default 32)."),
         ]);
@@ -45,8 +46,11 @@ public sealed class EvaluateCommand : ICommand
         var train = ReadEvents(args.RequiredString("train"));
         var test = ReadEvents(args.RequiredString("test"));
         var outPath = args.String("out");
-        IReadOnlyList<double?> weights = args.String("repeat-weight") is { } text ? ParseWeights(text) : [null];
-        if (discovery && weights[0] is not null) throw new UsageException("--repeat-weight applies to --mode repeat only.");
+        IReadOnlyList<double?> embeddingWeights = args.String("embedding-weight") is { } e ? ParseWeights("embedding-weight", e) : [null];
+        IReadOnlyList<double?> repeatWeights = args.String("repeat-weight") is { } r ? ParseWeights("repeat-weight", r) : [null];
+        if (discovery && repeatWeights[0] is not null) throw new UsageException("--repeat-weight applies to --mode repeat only.");
+        // Every combination is scored on the same replay and model; --out gets the first.
+        var weights = embeddingWeights.SelectMany(ew => repeatWeights.Select(rw => (Embedding: ew, Repeat: rw))).ToList();
 
         var relevant = test
             .GroupBy(e => e.UserId, StringComparer.Ordinal)
@@ -61,7 +65,16 @@ public sealed class EvaluateCommand : ICommand
         var replay = await TrainingReplay.RunAsync(cluster, train, concurrency, cancellationToken);
         environment.Out.WriteLine($"replay: {replay.Events:N0} events of {replay.Users:N0} users in {replay.Elapsed.TotalSeconds:F1} s, {replay.EventsPerSecond:N0} events/s");
 
+        var model = await TrainModelAsync(cluster, cancellationToken);
+        environment.Out.WriteLine(model is null
+            ? "embedding model: none (no history)"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"embedding model {model.Version}: {model.Users:N0} users, {model.Items:N0} items, {model.Interactions:N0} interactions, {model.Factors} factors, {model.Sweeps} sweeps; " +
+                $"read {model.ReadTime.TotalSeconds:F1} s, trained {model.TrainTime.TotalSeconds:F1} s, training data {model.TrainingBytes / 1048576.0:F1} MiB; " +
+                $"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
+
         var recommender = cluster.Grains.GetGrain<IRecommenderGrain>(0);
+        var defaults = new ModelOptions();
         for (var w = 0; w < weights.Count; w++)
         {
             var lists = new Dictionary<string, IReadOnlyList<RecommendedItem>>(StringComparer.Ordinal);
@@ -73,7 +86,8 @@ public sealed class EvaluateCommand : ICommand
                 var request = new RecommendationRequest(k, ExcludeSeen: discovery, Category: null,
                     Exclude: discovery ? trainItems.GetValueOrDefault(user) ?? [] : [],
                     Mode: discovery ? RecommendationMode.Discovery : RecommendationMode.Repeat,
-                    RepeatWeight: weights[w]);
+                    Weights: weights[w] == (null, null) ? null : new BlendWeights(
+                        defaults.NeighbourhoodWeight, weights[w].Embedding ?? defaults.EmbeddingWeight, weights[w].Repeat ?? defaults.RepeatWeight));
                 var watch = Stopwatch.StartNew();
                 var result = await recommender.Recommend(cluster.Pseudonym(user), request);
                 latencies.Add(watch.Elapsed.TotalMilliseconds);
@@ -82,7 +96,7 @@ public sealed class EvaluateCommand : ICommand
 
             var scores = RankingMetrics.Score(relevant, lists.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value.Select(i => i.ItemId).ToList()), k);
             latencies.Sort();
-            var weightLabel = weights[w] is { } weight ? string.Create(CultureInfo.InvariantCulture, $"repeat weight {weight:G4}: ") : "";
+            var weightLabel = Label(weights[w]);
             environment.Out.WriteLine($"{weightLabel}recommendations: {latencies.Count:N0}, one at a time: median {latencies[latencies.Count / 2]:F2} ms, " +
                 $"p99 {latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))]:F2} ms");
             environment.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -96,10 +110,27 @@ public sealed class EvaluateCommand : ICommand
         return ExitCodes.Success;
     }
 
-    private static List<double?> ParseWeights(string text) => text.Split(',').Select(part =>
+    private static List<double?> ParseWeights(string option, string text) => text.Split(',').Select(part =>
         double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var weight) && weight is >= 0 and <= 1e6
             ? (double?)weight
-            : throw new UsageException($"--repeat-weight takes numbers from 0 to 1e6, comma-separated, not '{part}'.")).ToList();
+            : throw new UsageException($"--{option} takes numbers from 0 to 1e6, comma-separated, not '{part}'.")).ToList();
+
+    private static string Label((double? Embedding, double? Repeat) weights) =>
+        (weights.Embedding is { } e ? string.Create(CultureInfo.InvariantCulture, $"embedding weight {e:G4}: ") : "")
+        + (weights.Repeat is { } r ? string.Create(CultureInfo.InvariantCulture, $"repeat weight {r:G4}: ") : "");
+
+    /// <summary>Trains the embedding model inside the cluster, as <c>POST /v1/admin/model/train</c> does.</summary>
+    private static async Task<EmbeddingManifest?> TrainModelAsync(EvaluationCluster cluster, CancellationToken cancellationToken)
+    {
+        var trainer = cluster.Grains.GetGrain<IEmbeddingTrainerGrain>(0);
+        var status = await trainer.Start();
+        while (status.Training)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            status = await trainer.Wait(TimeSpan.FromSeconds(10));
+        }
+        return status.LastError is { } error ? throw new InvalidOperationException($"Training failed: {error}") : status.Current;
+    }
 
     /// <summary>All events of a file; a malformed line stops the evaluation rather than silently changing the data.</summary>
     private static List<StorefrontEvent> ReadEvents(string path)

@@ -38,7 +38,13 @@ public sealed class EvaluationCluster : IAsyncDisposable
                 options.CurrentKeyId = MasterKeyId;
                 options.Keys = [new MasterKeyEntry { Id = MasterKeyId, Key = masterKey }];
             });
-            silo.AddOrleansReco(configureModel: model);
+            silo.AddOrleansReco(configureModel: options =>
+            {
+                // The model is trained once, after the replay, and must be used from the next request on.
+                options.EmbeddingTrainEvery = TimeSpan.Zero;
+                options.EmbeddingRefreshPeriod = TimeSpan.Zero;
+                model?.Invoke(options);
+            });
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -1,0 +1,76 @@
+namespace OrleansReco.Grains.Interfaces;
+
+/// <summary>
+/// A published embedding model: trained item factors, stored in <see cref="Shards"/> embedding shard grains keyed
+/// <c>{Version}/{shard}</c>, with the settings every fold-in against them must use. Versions only grow.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.EmbeddingManifest")]
+public sealed record EmbeddingManifest(
+    long Version,
+    DateTimeOffset TrainedAt,
+    int Shards,
+    int Factors,
+    double Regularization,
+    double ConfidenceScale,
+    int Sweeps,
+    int Seed,
+    int Users,
+    int Items,
+    long Interactions,
+    TimeSpan ReadTime,
+    TimeSpan TrainTime,
+    long TrainingBytes);
+
+/// <summary>What the trainer is doing and which model is current (null before the first training).</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.EmbeddingTrainingStatus")]
+public sealed record EmbeddingTrainingStatus(bool Training, EmbeddingManifest? Current, string? LastError, DateTimeOffset? LastAttempt, bool ErasedSinceTraining);
+
+/// <summary>One shard's item vectors of one model version.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.ItemVectors")]
+public sealed record ItemVectors(IReadOnlyDictionary<string, float[]> Vectors);
+
+/// <summary>
+/// The cluster's single embedding trainer: trains implicit ALS on the current histories (read through each user's
+/// own grain, decrypted with the user's key) and publishes a new model version.
+/// </summary>
+[Alias("OrleansReco.IEmbeddingTrainerGrain")]
+public interface IEmbeddingTrainerGrain : IGrainWithIntegerKey
+{
+    /// <summary>Starts a training unless one runs already; returns at once.</summary>
+    [Alias("Start")]
+    Task<EmbeddingTrainingStatus> Start();
+
+    /// <summary>Returns when no training runs any more, or after <paramref name="maxWait"/>, whichever is first.</summary>
+    [Alias("Wait"), Orleans.Concurrency.AlwaysInterleave]
+    Task<EmbeddingTrainingStatus> Wait(TimeSpan maxWait);
+
+    [Alias("GetStatus"), Orleans.Concurrency.AlwaysInterleave]
+    Task<EmbeddingTrainingStatus> GetStatus();
+
+    /// <summary>The current model, for the silos' model caches.</summary>
+    [Alias("GetCurrent"), Orleans.Concurrency.AlwaysInterleave]
+    Task<EmbeddingManifest?> GetCurrent();
+
+    /// <summary>Starts a training when the schedule says one is due, or a user was erased since the last one.</summary>
+    [Alias("TrainIfDue")]
+    Task TrainIfDue();
+
+    /// <summary>Told by an erasure: the current model still holds the user's influence until the next training.</summary>
+    [Alias("NoteErasure"), Orleans.Concurrency.AlwaysInterleave]
+    Task NoteErasure();
+}
+
+/// <summary>Item vectors of one shard of one model version, keyed <c>{version}/{shard}</c>. Written once.</summary>
+[Alias("OrleansReco.IEmbeddingShardGrain")]
+public interface IEmbeddingShardGrain : IGrainWithStringKey
+{
+    [Alias("Publish")]
+    Task Publish(ItemVectors vectors);
+
+    [Alias("Get"), Orleans.Concurrency.AlwaysInterleave]
+    Task<ItemVectors> Get();
+
+    /// <summary>Deletes this shard's stored vectors (a superseded version).</summary>
+    [Alias("Delete")]
+    Task Delete();
+}

@@ -1,0 +1,7 @@
+namespace OrleansReco.Grains.Embeddings;
+
+[GenerateSerializer, Alias("OrleansReco.EmbeddingShardState")]
+public sealed class EmbeddingShardState
+{
+    [Id(0)] public Dictionary<string, float[]> Vectors { get; set; } = new(StringComparer.Ordinal);
+}

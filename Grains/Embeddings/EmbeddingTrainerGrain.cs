@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansReco.Grains.Hosting;
+using OrleansReco.Grains.Interfaces;
+using OrleansReco.Grains.Model;
+using OrleansReco.Grains.Storage;
+
+namespace OrleansReco.Grains.Embeddings;
+
+/// <summary>
+/// Trains and publishes embedding models (one trainer per cluster, key 0). A training reads the user list from the
+/// key store, so an erased user (no key) is never read, and each history through its own user grain, which decrypts
+/// it; trains implicit ALS; writes the item vectors as a new version, makes it current, then deletes older versions.
+/// Runs in the background of this grain, so requests (status, the current version) are served meanwhile; all state
+/// writes go through one coalescing writer.
+/// </summary>
+public sealed class EmbeddingTrainerGrain(
+    [PersistentState("embedding-trainer", RecoStorage.State)] IPersistentState<EmbeddingTrainerState> state,
+    [FromKeyedServices(RecoStorage.Keys)] IUserKeyStore keys,
+    IOptions<ModelOptions> options,
+    TimeProvider clock,
+    ILogger<EmbeddingTrainerGrain> logger) : Grain, IEmbeddingTrainerGrain
+{
+    private const int ReadParallelism = 32;
+
+    private readonly ModelOptions _options = options.Value;
+    private CoalescingStateWriter _writer = null!;
+    private Task _training = Task.CompletedTask;
+    private string? _lastError;
+
+    private bool Training => !_training.IsCompleted;
+
+    public static string ShardKey(long version, int shard) => $"{version}/{shard}";
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _writer = new CoalescingStateWriter(() => state.WriteStateAsync(), onFailure: DeactivateOnIdle);
+        return Task.CompletedTask;
+    }
+
+    public Task<EmbeddingTrainingStatus> Start()
+    {
+        if (!Training)
+        {
+            _training = TrainAndPublish();
+        }
+        return GetStatus();
+    }
+
+    public async Task<EmbeddingTrainingStatus> Wait(TimeSpan maxWait)
+    {
+        await Task.WhenAny(_training, Task.Delay(maxWait, clock));
+        return await GetStatus();
+    }
+
+    public Task<EmbeddingTrainingStatus> GetStatus() => Task.FromResult(new EmbeddingTrainingStatus(
+        Training, state.State.Current, _lastError, state.State.LastAttempt, state.State.Erasures > state.State.ErasuresAtTraining));
+
+    public Task<EmbeddingManifest?> GetCurrent() => Task.FromResult(state.State.Current);
+
+    public async Task TrainIfDue()
+    {
+        if (Training) return;
+        var now = clock.GetUtcNow();
+        var sinceLast = state.State.LastAttempt is { } last ? now - last : TimeSpan.MaxValue;
+        var scheduled = _options.EmbeddingTrainEvery > TimeSpan.Zero && sinceLast >= _options.EmbeddingTrainEvery;
+        // At most one erasure-driven training per check period, however many erasures arrive.
+        var erased = state.State.Erasures > state.State.ErasuresAtTraining && sinceLast >= _options.EmbeddingScheduleCheck;
+        if (scheduled || erased)
+        {
+            await Start();
+        }
+    }
+
+    public async Task NoteErasure()
+    {
+        state.State.Erasures++;
+        await _writer.WriteAsync();
+    }
+
+    private async Task TrainAndPublish()
+    {
+        var erasuresAtStart = state.State.Erasures;
+        state.State.LastAttempt = clock.GetUtcNow();
+        try
+        {
+            var manifest = await Train();
+            if (state.State.Current is { } old)
+            {
+                state.State.Superseded[old.Version] = old.Shards;
+            }
+            state.State.Current = manifest;
+            state.State.ErasuresAtTraining = erasuresAtStart;
+            await _writer.WriteAsync();
+            _lastError = null;
+            await DeleteSuperseded();
+            logger.LogInformation(
+                "Embedding model {Version}: {Users} users, {Items} items, {Interactions} interactions; read {ReadSeconds:F1} s, trained {TrainSeconds:F1} s, {TrainingMiB:F1} MiB",
+                manifest.Version, manifest.Users, manifest.Items, manifest.Interactions,
+                manifest.ReadTime.TotalSeconds, manifest.TrainTime.TotalSeconds, manifest.TrainingBytes / 1048576.0);
+        }
+        catch (Exception exception)
+        {
+            _lastError = exception.Message;
+            logger.LogError(exception, "Embedding training failed");
+            await _writer.WriteAsync(); // the attempt time, so the schedule does not retry at once
+        }
+    }
+
+    private async Task<EmbeddingManifest> Train()
+    {
+        var settings = AlsSettings.From(_options);
+        var read = Stopwatch.StartNew();
+        var histories = await ReadHistories();
+        var matrix = InteractionMatrix.From(histories);
+        read.Stop();
+
+        var train = Stopwatch.StartNew();
+        var factors = await Task.Run(() => ImplicitAls.Train(matrix, settings));
+        train.Stop();
+
+        var version = (state.State.Current?.Version ?? 0) + 1;
+        var shards = _options.EmbeddingShards;
+        var byShard = Enumerable.Range(0, shards).Select(_ => new Dictionary<string, float[]>(StringComparer.Ordinal)).ToArray();
+        for (var i = 0; i < factors.Items.Length; i++)
+        {
+            byShard[ShardPlacement.Shard(factors.Items[i], shards)][factors.Items[i]] = Array.ConvertAll(factors.ItemFactors[i], v => (float)v);
+        }
+        await Task.WhenAll(byShard.Select((vectors, shard) =>
+            GrainFactory.GetGrain<IEmbeddingShardGrain>(ShardKey(version, shard)).Publish(new ItemVectors(vectors))));
+
+        var trainingBytes = matrix.NonZeros * 2 * (sizeof(int) + sizeof(double))
+            + (long)(matrix.Users.Length + matrix.Items.Length) * settings.Factors * sizeof(double);
+        return new EmbeddingManifest(
+            version, clock.GetUtcNow(), shards, settings.Factors, settings.Regularization, settings.ConfidenceScale,
+            settings.Sweeps, settings.Seed, matrix.Users.Length, matrix.Items.Length, matrix.NonZeros,
+            read.Elapsed, train.Elapsed, trainingBytes);
+    }
+
+    /// <summary>Every keyed user's current history with its decayed affinities, as the user grain holds it.</summary>
+    private async Task<List<(string User, IReadOnlyList<(string Item, double Strength)> Items)>> ReadHistories()
+    {
+        var owners = new List<GrainId>();
+        await foreach (var key in keys.ListAsync())
+        {
+            owners.Add(key.Owner);
+        }
+        var histories = new List<(string, IReadOnlyList<(string, double)>)>(owners.Count);
+        foreach (var chunk in owners.Chunk(ReadParallelism))
+        {
+            var contexts = await Task.WhenAll(chunk.Select(owner => GrainFactory.GetGrain(owner).AsReference<IUserGrain>().GetContext()));
+            for (var n = 0; n < chunk.Length; n++)
+            {
+                if (contexts[n].Personalization && contexts[n].History.Count > 0)
+                {
+                    histories.Add((chunk[n].ToString(), contexts[n].History.Select(h => (h.ItemId, h.Affinity)).ToList()));
+                }
+            }
+        }
+        return histories;
+    }
+
+    /// <summary>
+    /// Old versions hold the influence of users erased since: they go as soon as a newer one is current. One that
+    /// cannot be deleted now stays listed and is tried again after the next training.
+    /// </summary>
+    private async Task DeleteSuperseded()
+    {
+        foreach (var (version, shards) in state.State.Superseded.ToList())
+        {
+            try
+            {
+                await Task.WhenAll(Enumerable.Range(0, shards).Select(shard =>
+                    GrainFactory.GetGrain<IEmbeddingShardGrain>(ShardKey(version, shard)).Delete()));
+                state.State.Superseded.Remove(version);
+                await _writer.WriteAsync();
+            }
+            catch (Exception exception)
+            {
+                logger.LogWarning(exception, "Could not delete embedding model {Version}; will retry after the next training", version);
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+namespace OrleansReco.Grains.Model;
+
+/// <summary>
+/// One trained model version in memory: every item's vector, Y^T Y and the settings it was trained with, so that a
+/// fold-in here solves exactly the equations training solved. Immutable, shared by all grains of a silo.
+/// </summary>
+public sealed class EmbeddingModel
+{
+    private readonly Dictionary<string, int> _index;
+
+    public EmbeddingModel(long version, AlsSettings settings, IReadOnlyList<(string ItemId, float[] Vector)> items)
+    {
+        Version = version;
+        Settings = settings;
+        Items = items.Select(i => i.ItemId).ToArray();
+        Vectors = items.Select(i => Array.ConvertAll(i.Vector, v => (double)v)).ToArray();
+        _index = new Dictionary<string, int>(Items.Length, StringComparer.Ordinal);
+        for (var i = 0; i < Items.Length; i++) _index[Items[i]] = i;
+        Gram = ImplicitAls.Gram(Vectors, settings.Factors);
+    }
+
+    public long Version { get; }
+    public AlsSettings Settings { get; }
+    public string[] Items { get; }
+    public double[][] Vectors { get; }
+    public double[] Gram { get; }
+
+    public bool Contains(string itemId) => _index.ContainsKey(itemId);
+
+    /// <summary>
+    /// The user's vector for a history of (item, preference strength): the least-squares solution against the item
+    /// vectors. Null when no history item is in the model (the user then has no embedding).
+    /// </summary>
+    public float[]? FoldIn(IEnumerable<(string ItemId, double Strength)> history)
+    {
+        var vectors = new List<double[]>();
+        var strengths = new List<double>();
+        foreach (var (itemId, strength) in history)
+        {
+            if (strength > 0 && _index.TryGetValue(itemId, out var i))
+            {
+                vectors.Add(Vectors[i]);
+                strengths.Add(strength);
+            }
+        }
+        return vectors.Count == 0 ? null : Array.ConvertAll(ImplicitAls.Solve(Gram, vectors, strengths, Settings), v => (float)v);
+    }
+
+    /// <summary>Predicted preference x.y of the user for an item; null when the item is not in the model.</summary>
+    public double? Score(float[] user, string itemId) =>
+        _index.TryGetValue(itemId, out var i) ? Dot(user, Vectors[i]) : null;
+
+    /// <summary>
+    /// The <paramref name="count"/> items of highest predicted preference that <paramref name="allowed"/> accepts,
+    /// best first, ties by id. A full scan: linear in the catalogue, about 0.1 ms per thousand items at 64 factors.
+    /// </summary>
+    public List<(string ItemId, double Score)> Top(float[] user, int count, Func<string, bool> allowed)
+    {
+        var best = new PriorityQueue<int, (double Score, string Id)>(count + 1, WorstFirst.Instance);
+        for (var i = 0; i < Items.Length; i++)
+        {
+            var score = Dot(user, Vectors[i]);
+            if (best.Count == count && best.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare((score, Items[i]), worst) <= 0) continue;
+            if (!allowed(Items[i])) continue;
+            best.Enqueue(i, (score, Items[i]));
+            if (best.Count > count) best.Dequeue();
+        }
+        var top = new List<(string ItemId, double Score)>(best.Count);
+        while (best.TryDequeue(out var i, out var key)) top.Add((Items[i], key.Score));
+        top.Reverse();
+        return top;
+    }
+
+    /// <summary>Of the given items, the one whose vector points most the same way as the item's: why it is suggested.</summary>
+    public string? MostAlike(string itemId, IEnumerable<string> candidates)
+    {
+        if (!_index.TryGetValue(itemId, out var target)) return null;
+        string? best = null;
+        var bestCosine = double.NegativeInfinity;
+        foreach (var candidate in candidates)
+        {
+            if (!_index.TryGetValue(candidate, out var i) || i == target) continue;
+            var cosine = ImplicitAls.Dot(Vectors[i], Vectors[target]) / Math.Sqrt(ImplicitAls.Dot(Vectors[i], Vectors[i]) * ImplicitAls.Dot(Vectors[target], Vectors[target]) + 1e-300);
+            if (cosine > bestCosine)
+            {
+                bestCosine = cosine;
+                best = candidate;
+            }
+        }
+        return best;
+    }
+
+    private static double Dot(float[] x, double[] y)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < x.Length; i++) sum += x[i] * y[i];
+        return sum;
+    }
+
+    /// <summary>Lower score first, and of equal scores the larger id, so the queue drops exactly what a sort would.</summary>
+    private sealed class WorstFirst : IComparer<(double Score, string Id)>
+    {
+        public static readonly WorstFirst Instance = new();
+
+        public int Compare((double Score, string Id) x, (double Score, string Id) y)
+        {
+            var byScore = x.Score.CompareTo(y.Score);
+            return byScore != 0 ? byScore : string.CompareOrdinal(y.Id, x.Id);
+        }
+    }
+}

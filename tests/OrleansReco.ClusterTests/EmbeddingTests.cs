@@ -1,0 +1,108 @@
+using Orleans.TestingHost;
+using OrleansReco.Grains.Interfaces;
+using OrleansReco.Testing;
+using Xunit;
+
+namespace OrleansReco.ClusterTests;
+
+/// <summary>
+/// The embedding path on a cluster of its own (a trained model changes every later recommendation, which the shared
+/// cluster's tests do not expect): training, per-event fold-in, embedding candidates and model versions.
+/// </summary>
+public sealed class EmbeddingTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly BlendWeights EmbeddingOnly = new(Neighbourhood: 0, Embedding: 1, Repeat: 0);
+    private InProcessTestCluster _cluster = null!;
+
+    private IClusterClient Client => _cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) => silo.AddRecoForTests(model => model.EmbeddingFactors = 8));
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    /// <summary>Ten shoppers buy items a-0..a-5, ten others b-0..b-5, each missing one item of their side.</summary>
+    private async Task TwoTastes()
+    {
+        for (var u = 0; u < 20; u++)
+        {
+            var side = u < 10 ? "a" : "b";
+            var events = Enumerable.Range(0, 6).Where(i => i != u % 6)
+                .Select(i => new BehaviourEvent($"{side}-{i}", EventType.Purchase, Start.AddMinutes(i))).ToList();
+            await Client.GetGrain<IUserGrain>($"shopper-{u}").Record(events);
+        }
+    }
+
+    private async Task<EmbeddingManifest> Train()
+    {
+        var trainer = Client.GetGrain<IEmbeddingTrainerGrain>(0);
+        var status = await trainer.Start();
+        while (status.Training)
+        {
+            status = await trainer.Wait(TimeSpan.FromSeconds(10));
+        }
+        Assert.Null(status.LastError);
+        return status.Current!;
+    }
+
+    private Task<RecommendationResult> EmbeddingRecommendations(string user, int count) =>
+        Client.GetGrain<IRecommenderGrain>(0).Recommend(user, new RecommendationRequest(count, ExcludeSeen: true, null, [], Weights: EmbeddingOnly));
+
+    [Fact]
+    public async Task Each_event_moves_the_users_embedding_and_with_it_the_very_next_recommendation()
+    {
+        await TwoTastes();
+        var model = await Train();
+        var user = Client.GetGrain<IUserGrain>("newcomer");
+
+        await user.Record([new BehaviourEvent("a-0", EventType.Purchase, Start.AddDays(1))]);
+        var first = await user.GetContext();
+        Assert.Equal(model.Version, first.Embedding!.Version);
+        var before = await EmbeddingRecommendations("newcomer", 3);
+        Assert.All(before.Items, item => Assert.StartsWith("a-", item.ItemId));
+        Assert.All(before.Items, item => Assert.Equal((RecommendationReason.Embedding, "a-0"), (item.Reason, item.Because)));
+
+        // Taste b from now on, strongly: the next list follows.
+        await user.Record(Enumerable.Range(0, 4).Select(i => new BehaviourEvent($"b-{i}", EventType.Purchase, Start.AddDays(40))).ToList());
+        var second = await user.GetContext();
+        Assert.NotEqual(first.Embedding.Vector, second.Embedding!.Vector);
+        var after = await EmbeddingRecommendations("newcomer", 2);
+        Assert.All(after.Items, item => Assert.StartsWith("b-", item.ItemId));
+    }
+
+    [Fact]
+    public async Task A_user_embedding_from_an_older_model_is_folded_in_again_against_the_current_one()
+    {
+        await TwoTastes();
+        var first = await Train();
+        var user = Client.GetGrain<IUserGrain>("newcomer");
+        await user.Record([new BehaviourEvent("b-0", EventType.Purchase, Start.AddDays(1))]);
+        Assert.Equal(first.Version, (await user.GetContext()).Embedding!.Version);
+
+        var second = await Train();
+        Assert.Equal(first.Version + 1, second.Version);
+        // The grain still holds the vector of the first model; the recommendation uses the second model throughout.
+        Assert.Equal(first.Version, (await user.GetContext()).Embedding!.Version);
+        var result = await EmbeddingRecommendations("newcomer", 3);
+        Assert.All(result.Items, item => Assert.StartsWith("b-", item.ItemId));
+    }
+
+    [Fact]
+    public async Task Without_a_model_recommendations_come_from_the_neighbourhoods_alone()
+    {
+        await TwoTastes();
+        var user = Client.GetGrain<IUserGrain>("newcomer");
+        await user.Record([new BehaviourEvent("a-0", EventType.Purchase, Start.AddDays(1))]);
+        Assert.Null((await user.GetContext()).Embedding);
+
+        var result = await Client.GetGrain<IRecommenderGrain>(0).Recommend("newcomer", new RecommendationRequest(3, true, null, []));
+        Assert.True(result.Personalized);
+        Assert.All(result.Items, item => Assert.Equal(RecommendationReason.Similar, item.Reason));
+    }
+}
