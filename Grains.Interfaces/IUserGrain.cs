@@ -13,9 +13,16 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("Record")]
     Task Record(IReadOnlyList<BehaviourEvent> events);
 
-    /// <summary>The history with affinities, highest affinity first.</summary>
+    /// <summary>The history with affinities, highest affinity first, and the user vector of the current model.</summary>
     [Alias("GetContext"), AlwaysInterleave]
     Task<UserContext> GetContext();
+
+    /// <summary>
+    /// The history with affinities, for the embedding trainer: empty without consent. Unlike
+    /// <see cref="GetContext"/> it does not fold the user into the current model.
+    /// </summary>
+    [Alias("GetTrainingHistory"), AlwaysInterleave]
+    Task<IReadOnlyList<HistoryAffinity>> GetTrainingHistory();
 
     /// <summary>Replaces the profile attributes (stored encrypted under the user's key).</summary>
     [Alias("SetProfile")]

@@ -150,12 +150,12 @@ public sealed class EmbeddingTrainerGrain(
         var histories = new List<(string, IReadOnlyList<(string, double)>)>(owners.Count);
         foreach (var chunk in owners.Chunk(ReadParallelism))
         {
-            var contexts = await Task.WhenAll(chunk.Select(owner => GrainFactory.GetGrain(owner).AsReference<IUserGrain>().GetContext()));
+            var read = await Task.WhenAll(chunk.Select(owner => GrainFactory.GetGrain(owner).AsReference<IUserGrain>().GetTrainingHistory()));
             for (var n = 0; n < chunk.Length; n++)
             {
-                if (contexts[n].Personalization && contexts[n].History.Count > 0)
+                if (read[n].Count > 0)
                 {
-                    histories.Add((chunk[n].ToString(), contexts[n].History.Select(h => (h.ItemId, h.Affinity)).ToList()));
+                    histories.Add((chunk[n].ToString(), read[n].Select(h => (h.ItemId, h.Affinity)).ToList()));
                 }
             }
         }

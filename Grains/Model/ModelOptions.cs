@@ -43,7 +43,7 @@ public sealed class ModelOptions
     public double EmbeddingWeight { get; set; } = 4;
 
     /// <summary>Repeat-aware mode: weight of the user's own affinity for an item (scaled to [0, 1] per user).</summary>
-    public double RepeatWeight { get; set; } = 1;
+    public double RepeatWeight { get; set; } = 16;
 
     /// <summary>How many candidates the embedding adds to those of the neighbourhoods.</summary>
     public int EmbeddingCandidates { get; set; } = 100;

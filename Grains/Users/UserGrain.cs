@@ -77,12 +77,17 @@ public sealed class UserGrain(
         await TryDeliverOutbox();
     }
 
-    public Task<UserContext> GetContext()
+    public Task<IReadOnlyList<HistoryAffinity>> GetTrainingHistory() =>
+        Task.FromResult<IReadOnlyList<HistoryAffinity>>(_data.Personalization ? Affinities() : []);
+
+    public async Task<UserContext> GetContext()
     {
-        var history = _history.Ranked()
-            .Select(x => new HistoryAffinity(x.Entry.ItemId, x.Affinity, x.Entry.Purchased))
-            .ToList();
-        return Task.FromResult(new UserContext(history, _data.Personalization, _embedding));
+        // Once per user and model version, not in every recommendation: refold a vector of an older model.
+        if (_history.Count > 0 && await models.CurrentAsync() is { } model && _embedding?.Version != model.Version)
+        {
+            await UpdateEmbedding();
+        }
+        return new UserContext(Affinities(), _data.Personalization, _embedding);
     }
 
     public async Task SetProfile(IReadOnlyDictionary<string, string> attributes)
@@ -230,6 +235,10 @@ public sealed class UserGrain(
         await state.ClearStateAsync();
         return new UserData();
     }
+
+    private List<HistoryAffinity> Affinities() => _history.Ranked()
+        .Select(x => new HistoryAffinity(x.Entry.ItemId, x.Affinity, x.Entry.Purchased))
+        .ToList();
 
     /// <summary>The current embedding model may have been trained with the retracted history: a retraining is due.</summary>
     private Task NoteRetraction() => GrainFactory.GetGrain<IEmbeddingTrainerGrain>(0).NoteErasure();
