@@ -13,6 +13,9 @@ public enum ScoreSource
 /// <param name="Because">The neighbourhood's strongest history item, or the item itself for <see cref="ScoreSource.Own"/>; null for <see cref="ScoreSource.Embedding"/>.</param>
 public readonly record struct HybridItem(string ItemId, double Score, ScoreSource Source, string? Because);
 
+/// <summary>A candidate's parts before weighting: what <see cref="HybridScoring.Rank(IEnumerable{CandidateParts}, BlendWeights)"/> blends.</summary>
+public readonly record struct CandidateParts(string ItemId, double Neighbourhood, string? Because, double Embedding, double Own);
+
 /// <summary>
 /// score(u,j) = w_n * nb(u,j) / max nb(u,.) + w_e * x_u.y_j + w_r * a(u,j) / max a(u,.): the neighbourhood score and
 /// the user's own affinity scaled to [0, 1] for this user, so one set of weights suits light and heavy shoppers
@@ -25,43 +28,48 @@ public static class HybridScoring
         IReadOnlyList<ScoredItem> neighbourhood,
         IReadOnlyList<(string ItemId, double Score)> embedding,
         IReadOnlyList<(string ItemId, double Affinity)> own,
-        BlendWeights weights)
+        BlendWeights weights) => Rank(Parts(neighbourhood, embedding, own), weights);
+
+    /// <summary>Every candidate's three parts, unweighted: neighbourhood and own affinity scaled to [0, 1] for this user.</summary>
+    public static List<CandidateParts> Parts(
+        IReadOnlyList<ScoredItem> neighbourhood,
+        IReadOnlyList<(string ItemId, double Score)> embedding,
+        IReadOnlyList<(string ItemId, double Affinity)> own)
     {
         var maxNeighbourhood = neighbourhood.Count == 0 ? 0 : neighbourhood.Max(n => n.Score);
         var maxOwn = own.Count == 0 ? 0 : own.Max(o => o.Affinity);
-        var parts = new Dictionary<string, (double Neighbourhood, string? Because, double Embedding, double Own)>(StringComparer.Ordinal);
+        var parts = new Dictionary<string, CandidateParts>(StringComparer.Ordinal);
         foreach (var n in neighbourhood)
         {
-            parts[n.ItemId] = (maxNeighbourhood > 0 ? weights.Neighbourhood * n.Score / maxNeighbourhood : 0, n.Because, 0, 0);
+            parts[n.ItemId] = new CandidateParts(n.ItemId, maxNeighbourhood > 0 ? n.Score / maxNeighbourhood : 0, n.Because, 0, 0);
         }
         foreach (var (item, score) in embedding)
         {
-            var p = parts.GetValueOrDefault(item);
-            parts[item] = p with { Embedding = weights.Embedding * score };
+            parts[item] = (parts.TryGetValue(item, out var p) ? p : new CandidateParts(item, 0, null, 0, 0)) with { Embedding = score };
         }
         foreach (var (item, affinity) in own)
         {
-            var p = parts.GetValueOrDefault(item);
-            parts[item] = p with { Own = maxOwn > 0 ? weights.Repeat * affinity / maxOwn : 0 };
+            parts[item] = (parts.TryGetValue(item, out var p) ? p : new CandidateParts(item, 0, null, 0, 0)) with { Own = maxOwn > 0 ? affinity / maxOwn : 0 };
         }
-
-        return parts
-            .Select(kv =>
-            {
-                var (nb, because, emb, mine) = kv.Value;
-                var source = mine > 0 && mine >= nb && mine >= emb ? ScoreSource.Own
-                    : emb > nb ? ScoreSource.Embedding
-                    : ScoreSource.Neighbourhood;
-                var reason = source switch
-                {
-                    ScoreSource.Own => kv.Key,
-                    ScoreSource.Neighbourhood => because,
-                    _ => null,
-                };
-                return new HybridItem(kv.Key, nb + emb + mine, source, reason);
-            })
-            .OrderByDescending(h => h.Score)
-            .ThenBy(h => h.ItemId, StringComparer.Ordinal)
-            .ToList();
+        return parts.Values.ToList();
     }
+
+    public static List<HybridItem> Rank(IEnumerable<CandidateParts> parts, BlendWeights weights) => parts
+        .Select(p =>
+        {
+            var (nb, emb, mine) = (weights.Neighbourhood * p.Neighbourhood, weights.Embedding * p.Embedding, weights.Repeat * p.Own);
+            var source = mine > 0 && mine >= nb && mine >= emb ? ScoreSource.Own
+                : emb > nb ? ScoreSource.Embedding
+                : ScoreSource.Neighbourhood;
+            var because = source switch
+            {
+                ScoreSource.Own => p.ItemId,
+                ScoreSource.Neighbourhood => p.Because,
+                _ => null,
+            };
+            return new HybridItem(p.ItemId, nb + emb + mine, source, because);
+        })
+        .OrderByDescending(h => h.Score)
+        .ThenBy(h => h.ItemId, StringComparer.Ordinal)
+        .ToList();
 }

@@ -74,6 +74,47 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
     private async Task<List<RecommendedItem>> Personalised(
         UserContext context, HashSet<string> excluded, string? category, int count, BlendWeights weights)
     {
+        var (parts, model) = await CandidateParts(context, excluded, category, weights);
+        var historyItems = context.History.Take(_options.HistoryFanOut).Select(h => h.ItemId).ToList();
+        return HybridScoring.Rank(parts, weights)
+            .Take(count)
+            .Select(h => h.Source switch
+            {
+                ScoreSource.Own => new RecommendedItem(h.ItemId, h.Score, h.Because, RecommendationReason.Repeat),
+                // Suggested for the user's tastes as a whole; named after the history item most like it.
+                ScoreSource.Embedding => new RecommendedItem(h.ItemId, h.Score, model!.MostAlike(h.ItemId, historyItems), RecommendationReason.Embedding),
+                _ => new RecommendedItem(h.ItemId, h.Score, h.Because, RecommendationReason.Similar),
+            })
+            .ToList();
+    }
+
+    public async Task<IReadOnlyList<CandidateFeatures>> Candidates(string userKey, RecommendationRequest request)
+    {
+        var context = await GrainFactory.GetGrain<IUserGrain>(userKey).GetContext();
+        if (!context.Personalization || context.History.Count == 0) return [];
+        var repeat = request.Mode == RecommendationMode.Repeat;
+        var excluded = new HashSet<string>(request.Exclude, StringComparer.Ordinal);
+        excluded.UnionWith(context.History.Where(h => request.ExcludeSeen || (h.Purchased && !repeat)).Select(h => h.ItemId));
+        // Every part is gathered (weight 1), whatever the configured blend.
+        var (parts, _) = await CandidateParts(context, excluded, request.Category, new BlendWeights(1, 1, repeat ? 1 : 0));
+
+        var shards = parts.GroupBy(p => ShardPlacement.Shard(p.ItemId, _options.IndexShards));
+        var stats = (await Task.WhenAll(shards.Select(g =>
+                GrainFactory.GetGrain<IItemIndexShardGrain>(g.Key).Lookup(g.Select(p => p.ItemId).ToList()))))
+            .SelectMany(s => s)
+            .ToDictionary(s => s.ItemId, StringComparer.Ordinal);
+        var history = context.History.Select(h => h.ItemId).ToHashSet(StringComparer.Ordinal);
+        return parts
+            .OrderBy(p => p.ItemId, StringComparer.Ordinal)
+            .Select(p => new CandidateFeatures(p.ItemId, p.Neighbourhood, p.Embedding, p.Own,
+                stats.TryGetValue(p.ItemId, out var s) ? s.PopularityLog2 : double.NegativeInfinity, history.Contains(p.ItemId)))
+            .ToList();
+    }
+
+    /// <summary>The candidates of a request and their unweighted parts, and the model the embedding part came from.</summary>
+    private async Task<(List<CandidateParts> Parts, EmbeddingModel? Model)> CandidateParts(
+        UserContext context, HashSet<string> excluded, string? category, BlendWeights weights)
+    {
         var top = context.History.Take(_options.HistoryFanOut).ToList();
         var neighbourhoods = await Task.WhenAll(top.Select(async h =>
             (h.ItemId, Neighbours: await GrainFactory.GetGrain<IItemGrain>(h.ItemId).GetNeighbours(_options.NeighbourhoodSize))));
@@ -114,16 +155,6 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
             }
         }
 
-        var historyItems = top.Select(h => h.ItemId).ToList();
-        return HybridScoring.Rank(neighbourhood, embedding, own, weights)
-            .Take(count)
-            .Select(h => h.Source switch
-            {
-                ScoreSource.Own => new RecommendedItem(h.ItemId, h.Score, h.Because, RecommendationReason.Repeat),
-                // Suggested for the user's tastes as a whole; named after the history item most like it.
-                ScoreSource.Embedding => new RecommendedItem(h.ItemId, h.Score, model!.MostAlike(h.ItemId, historyItems), RecommendationReason.Embedding),
-                _ => new RecommendedItem(h.ItemId, h.Score, h.Because, RecommendationReason.Similar),
-            })
-            .ToList();
+        return (HybridScoring.Parts(neighbourhood, embedding, own), model);
     }
 }

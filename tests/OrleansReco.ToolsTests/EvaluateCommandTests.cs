@@ -52,6 +52,19 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Learn_blend_prints_the_learned_and_the_linear_ndcg_on_the_same_candidates()
+    {
+        var (train, test) = WriteGroups();
+        var environment = TestEnvironment.Create();
+
+        var exit = await ToolsApp.RunAsync(["evaluate", "--train", train, "--test", test, "--k", "4", "--learn-blend"], environment, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Success, exit);
+        var line = environment.Out.ToString()!.Split('\n').Single(l => l.StartsWith("learned blend (LambdaRank, two-fold over 40 users", StringComparison.Ordinal));
+        Assert.Matches(@"nDCG@4 [01]\.\d{4}; linear blend on the same candidates: nDCG@4 [01]\.\d{4}", line);
+    }
+
+    [Fact]
     public async Task Score_refuses_a_list_with_a_repeated_rank_naming_the_line()
     {
         var test = Path.Combine(_directory, "test.tsv");

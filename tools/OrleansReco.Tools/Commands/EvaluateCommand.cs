@@ -28,6 +28,7 @@ public sealed class EvaluateCommand : ICommand
             new("out", "FILE", "Write the lists as user item rank score (rank 1 best)."),
             new("embedding-weight", "W[,W...]", "Weight of the embedding score in the blend (default: the model's)."),
             new("repeat-weight", "W[,W...]", "Repeat mode: weight of the user's own affinity (default: the model's)."),
+            new("learn-blend", null, "Also train LambdaRank on the candidates' features (two-fold over the test users) and print its nDCG beside the linear blend's on the same candidates. Use a validation window."),
             new("silos", "N", "Silos of the in-process cluster, 2-8 (default 2)."),
             new("concurrency", "N", "Users replayed in parallel, 1-256 (default 32)."),
         ]);
@@ -73,6 +74,8 @@ public sealed class EvaluateCommand : ICommand
                 $"read {model.ReadTime.TotalSeconds:F1} s, trained {model.TrainTime.TotalSeconds:F1} s, training data {model.TrainingBytes / 1048576.0:F1} MiB; " +
                 $"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
 
+        await Task.Delay(EvaluationCluster.ModelRefreshPeriod, cancellationToken); // every silo now serves the new model
+
         var recommender = cluster.Grains.GetGrain<IRecommenderGrain>(0);
         var defaults = new ModelOptions();
         for (var w = 0; w < weights.Count; w++)
@@ -82,12 +85,7 @@ public sealed class EvaluateCommand : ICommand
             foreach (var user in relevant.Keys.Order(StringComparer.Ordinal))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                // Discovery removes everything the user has in train, also what their bounded history has forgotten.
-                var request = new RecommendationRequest(k, ExcludeSeen: discovery, Category: null,
-                    Exclude: discovery ? trainItems.GetValueOrDefault(user) ?? [] : [],
-                    Mode: discovery ? RecommendationMode.Discovery : RecommendationMode.Repeat,
-                    Weights: weights[w] == (null, null) ? null : new BlendWeights(
-                        defaults.NeighbourhoodWeight, weights[w].Embedding ?? defaults.EmbeddingWeight, weights[w].Repeat ?? defaults.RepeatWeight));
+                var request = Request(user, weights[w]);
                 var watch = Stopwatch.StartNew();
                 var result = await recommender.Recommend(cluster.Pseudonym(user), request);
                 latencies.Add(watch.Elapsed.TotalMilliseconds);
@@ -107,7 +105,28 @@ public sealed class EvaluateCommand : ICommand
                 await WriteListsAsync(outPath, lists, cancellationToken);
             }
         }
+        if (args.Has("learn-blend"))
+        {
+            var candidates = new Dictionary<string, IReadOnlyList<CandidateFeatures>>(StringComparer.Ordinal);
+            foreach (var user in relevant.Keys.Order(StringComparer.Ordinal))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                candidates[user] = await recommender.Candidates(cluster.Pseudonym(user), Request(user, weights[0]));
+            }
+            var blend = new BlendWeights(defaults.NeighbourhoodWeight, weights[0].Embedding ?? defaults.EmbeddingWeight, discovery ? 0 : weights[0].Repeat ?? defaults.RepeatWeight);
+            var comparison = LearnedBlend.Compare(candidates, relevant, blend, k);
+            environment.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"learned blend (LambdaRank, two-fold over {comparison.Users:N0} users, {comparison.Candidates:N0} candidates): nDCG@{k} {comparison.LearnedNdcg:F4}; " +
+                $"linear blend on the same candidates: nDCG@{k} {comparison.LinearNdcg:F4}"));
+        }
         return ExitCodes.Success;
+
+        // Discovery removes everything the user has in train, also what their bounded history has forgotten.
+        RecommendationRequest Request(string user, (double? Embedding, double? Repeat) w) => new(k, ExcludeSeen: discovery, Category: null,
+            Exclude: discovery ? trainItems.GetValueOrDefault(user) ?? [] : [],
+            Mode: discovery ? RecommendationMode.Discovery : RecommendationMode.Repeat,
+            Weights: w == (null, null) ? null : new BlendWeights(
+                defaults.NeighbourhoodWeight, w.Embedding ?? defaults.EmbeddingWeight, w.Repeat ?? defaults.RepeatWeight));
     }
 
     private static List<double?> ParseWeights(string option, string text) => text.Split(',').Select(part =>

@@ -17,6 +17,9 @@ namespace OrleansReco.Tools.Evaluation;
 public sealed class EvaluationCluster : IAsyncDisposable
 {
     private const string MasterKeyId = "evaluate";
+
+    /// <summary>How soon every silo uses a newly trained model: wait this long after training before asking.</summary>
+    public static readonly TimeSpan ModelRefreshPeriod = TimeSpan.FromMilliseconds(250);
     private readonly InProcessTestCluster _cluster;
     private readonly byte[] _pepper = RandomNumberGenerator.GetBytes(32);
 
@@ -40,9 +43,9 @@ public sealed class EvaluationCluster : IAsyncDisposable
             });
             silo.AddOrleansReco(configureModel: options =>
             {
-                // The model is trained once, after the replay, and must be used from the next request on.
+                // The model is trained once, after the replay; silos pick it up as in production, only sooner.
                 options.EmbeddingTrainEvery = TimeSpan.Zero;
-                options.EmbeddingRefreshPeriod = TimeSpan.Zero;
+                options.EmbeddingRefreshPeriod = ModelRefreshPeriod;
                 model?.Invoke(options);
             });
         });
