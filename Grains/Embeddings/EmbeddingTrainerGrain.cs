@@ -62,13 +62,9 @@ public sealed class EmbeddingTrainerGrain(
 
     public async Task TrainIfDue()
     {
-        if (Training) return;
-        var now = clock.GetUtcNow();
-        var sinceLast = state.State.LastAttempt is { } last ? now - last : TimeSpan.MaxValue;
-        var scheduled = _options.EmbeddingTrainEvery > TimeSpan.Zero && sinceLast >= _options.EmbeddingTrainEvery;
-        // At most one erasure-driven training per check period, however many erasures arrive.
-        var erased = state.State.Erasures > state.State.ErasuresAtTraining && sinceLast >= _options.EmbeddingScheduleCheck;
-        if (scheduled || erased)
+        if (!Training && TrainingSchedule.IsDue(
+                clock.GetUtcNow(), state.State.LastAttempt, state.State.Erasures > state.State.ErasuresAtTraining,
+                _options.EmbeddingTrainEvery, _options.EmbeddingScheduleCheck))
         {
             await Start();
         }

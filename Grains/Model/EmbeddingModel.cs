@@ -11,16 +11,20 @@ public sealed class EmbeddingModel
     private readonly Dictionary<string, int> _index;
     private readonly float[] _norms;
 
+    /// <summary>The vectors in double, as the fold-in's least squares needs them; kept to spare a copy per fold-in.</summary>
+    private readonly double[][] _precise;
+
     public EmbeddingModel(long version, AlsSettings settings, IReadOnlyList<(string ItemId, float[] Vector)> items)
     {
         Version = version;
         Settings = settings;
         Items = items.Select(i => i.ItemId).ToArray();
         Vectors = items.Select(i => i.Vector).ToArray();
+        _precise = Vectors.Select(ToDouble).ToArray();
         _norms = Vectors.Select(v => MathF.Sqrt(Dot(v, v))).ToArray();
         _index = new Dictionary<string, int>(Items.Length, StringComparer.Ordinal);
         for (var i = 0; i < Items.Length; i++) _index[Items[i]] = i;
-        Gram = ImplicitAls.Gram(Vectors.Select(ToDouble).ToList(), settings.Factors);
+        Gram = ImplicitAls.Gram(_precise, settings.Factors);
     }
 
     public long Version { get; }
@@ -43,7 +47,7 @@ public sealed class EmbeddingModel
         {
             if (strength > 0 && _index.TryGetValue(itemId, out var i))
             {
-                vectors.Add(ToDouble(Vectors[i]));
+                vectors.Add(_precise[i]);
                 strengths.Add(strength);
             }
         }

@@ -56,6 +56,24 @@ public sealed class TsvEventReaderTests
     }
 
     [Fact]
+    public void Reads_movielens_formats_as_they_come()
+    {
+        var expected = new StorefrontEvent("1", "31", StorefrontEventType.Cart, DateTimeOffset.FromUnixTimeSeconds(1260759144));
+
+        // ml-100k u.data, ml-1m ratings.dat, ml-latest ratings.csv with its header.
+        Assert.Equal([expected], new TsvEventReader().Read(["1\t31\t3\t1260759144"]));
+        Assert.Equal([expected], new TsvEventReader().Read(["1::31::3::1260759144"]));
+        var csv = new TsvEventReader();
+        Assert.Equal([expected], csv.Read(["userId,movieId,rating,timestamp", "1,31,3.0,1260759144"]));
+        Assert.Equal(0, csv.Malformed);
+
+        // Only a first line can be a header; later, the same line is malformed.
+        var late = new TsvEventReader();
+        Assert.Equal([expected], late.Read(["1,31,3.0,1260759144", "userId,movieId,rating,timestamp"]));
+        Assert.Equal(2, late.FirstMalformedLine);
+    }
+
+    [Fact]
     public void Reads_gzip_and_plain_files_alike()
     {
         var directory = Directory.CreateTempSubdirectory("tsv-test-");

@@ -4,13 +4,13 @@ using OrleansReco.Tools.Synthetic;
 namespace OrleansReco.Tools.Import;
 
 /// <summary>
-/// Streams <c>user item rating timestamp</c> lines (tab or whitespace separated, plain or gzip'd; blank lines and
-/// lines starting with '#' ignored). The rating says how strong the signal was: 4 and above is a purchase, 3 a cart,
+/// Streams <c>user item rating timestamp</c> lines (separated by tabs, spaces, commas or "::", so MovieLens files
+/// read as they come; plain or gzip'd; blank lines, lines starting with '#' and a header line ignored). The rating says how strong the signal was: 4 and above is a purchase, 3 a cart,
 /// anything lower a view. The timestamp is unix seconds (a fraction is allowed). Bad lines are counted and skipped.
 /// </summary>
 public sealed class TsvEventReader
 {
-    private static readonly char[] Separators = ['\t', ' '];
+    private static readonly string[] Separators = ["::", "\t", " ", ","];
 
     public long LinesRead { get; private set; }
 
@@ -26,6 +26,7 @@ public sealed class TsvEventReader
     public IEnumerable<StorefrontEvent> Read(IEnumerable<string> lines)
     {
         long lineNumber = 0;
+        var first = true;
         foreach (var line in lines)
         {
             lineNumber++;
@@ -33,6 +34,12 @@ public sealed class TsvEventReader
             {
                 continue;
             }
+            if (first && IsHeader(line))
+            {
+                first = false;
+                continue;
+            }
+            first = false;
 
             LinesRead++;
             if (ParseLine(line) is { } ev)
@@ -62,6 +69,15 @@ public sealed class TsvEventReader
         StorefrontEventType.Cart => 3,
         _ => 1,
     };
+
+    /// <summary>A first line such as <c>userId,movieId,rating,timestamp</c>: four fields, the last two not numbers.</summary>
+    private static bool IsHeader(string line)
+    {
+        var parts = line.Split(Separators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parts.Length == 4
+            && !double.TryParse(parts[2], NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            && !double.TryParse(parts[3], NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+    }
 
     public static StorefrontEvent? ParseLine(string line)
     {

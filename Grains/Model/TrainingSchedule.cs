@@ -1,0 +1,16 @@
+namespace OrleansReco.Grains.Model;
+
+/// <summary>When the embedding trainer trains without being asked.</summary>
+public static class TrainingSchedule
+{
+    /// <summary>
+    /// Due when the last attempt is <paramref name="every"/> old (never, when zero), or when a history was retracted
+    /// since the current model was trained: then at most once per <paramref name="check"/>, however many erasures
+    /// arrive. A cluster that never tried is due at once.
+    /// </summary>
+    public static bool IsDue(DateTimeOffset now, DateTimeOffset? lastAttempt, bool retractedSinceTraining, TimeSpan every, TimeSpan check)
+    {
+        var sinceLast = lastAttempt is { } last ? now - last : TimeSpan.MaxValue;
+        return (every > TimeSpan.Zero && sinceLast >= every) || (retractedSinceTraining && sinceLast >= check);
+    }
+}

@@ -1,0 +1,30 @@
+using OrleansReco.Grains.Model;
+using Xunit;
+
+namespace OrleansReco.UnitTests;
+
+public sealed class TrainingScheduleTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Every = TimeSpan.FromHours(6);
+    private static readonly TimeSpan Check = TimeSpan.FromMinutes(1);
+
+    [Theory]
+    [InlineData(null, false, true)]          // never tried: at once
+    [InlineData(5.9 * 60, false, false)]     // minutes since the last attempt
+    [InlineData(6.0 * 60, false, true)]
+    [InlineData(0.5, true, false)]           // an erasure, but a training started half a minute ago
+    [InlineData(1.0, true, true)]            // an erasure, a check period later
+    public void Due_on_the_schedule_and_after_an_erasure_at_most_once_a_check(double? minutesSinceLast, bool retracted, bool due)
+    {
+        DateTimeOffset? last = minutesSinceLast is { } m ? Now - TimeSpan.FromMinutes(m) : null;
+        Assert.Equal(due, TrainingSchedule.IsDue(Now, last, retracted, Every, Check));
+    }
+
+    [Fact]
+    public void With_no_schedule_only_an_erasure_makes_a_training_due()
+    {
+        Assert.False(TrainingSchedule.IsDue(Now, Now.AddDays(-30), retractedSinceTraining: false, TimeSpan.Zero, Check));
+        Assert.True(TrainingSchedule.IsDue(Now, Now.AddDays(-30), retractedSinceTraining: true, TimeSpan.Zero, Check));
+    }
+}
