@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
+using Orleans.Storage;
 using OrleansReco.Grains.Embeddings;
 using OrleansReco.Grains.Model;
 using OrleansReco.Grains.Privacy;
@@ -40,6 +41,10 @@ public static class RecoSiloBuilderExtensions
     {
         var services = silo.Services;
         services.TryAddSingleton(TimeProvider.System);
+        // Grain state in Orleans' binary format, not JSON: an item's state is rewritten on every change that reaches
+        // it, and JSON made that write the most expensive part of the event path. Every state type is
+        // [GenerateSerializer] with stable ids, so the format tolerates added and removed fields.
+        services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         var options = services.AddOptions<ModelOptions>();
         if (configuration is not null)
         {

@@ -29,6 +29,8 @@ public sealed class UserGrain(
     private UserData _data = null!;
     private UserHistory _history = null!;
     private UserEmbedding? _embedding;
+    /// <summary>The item deltas of <see cref="UserData.Outbox"/>, planned once when the change is made.</summary>
+    private Dictionary<string, ItemChange>? _plannedDeliveries;
     private bool _outboxClearedSinceWrite;
     private IGrainTimer? _retryTimer;
 
@@ -36,7 +38,7 @@ public sealed class UserGrain(
     {
         _vault = vaults.For(this.GetGrainId());
         Load(await OpenStoredState());
-        if (_data.Outbox.Count > 0)
+        if (_data.Outbox is not null)
         {
             await TryDeliverOutbox();
         }
@@ -45,7 +47,7 @@ public sealed class UserGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // An emptied outbox that was never written would only be delivered again (harmlessly); writing it saves that.
-        if (_outboxClearedSinceWrite && _data.Outbox.Count == 0 && state.RecordExists)
+        if (_outboxClearedSinceWrite && _data.Outbox is null && state.RecordExists)
         {
             try
             {
@@ -184,17 +186,19 @@ public sealed class UserGrain(
     private async Task ChangeHistory(Action<UserHistory> change)
     {
         // Earlier changes go out first so that every item sees a user's changes in order.
-        if (_data.Outbox.Count > 0)
+        if (_data.Outbox is not null)
         {
             await DeliverOutbox();
         }
         var before = _history.Contributions();
         change(_history);
-        var plan = ContributionPlanner.Plan(before, _history.Contributions());
+        var after = _history.Contributions();
+        var plan = ContributionPlanner.Plan(before, after);
 
         _data.History = _history.Entries.Select(HistoryEntryState.From).ToList();
         _data.NewestEvent = _history.NewestEvent;
-        _data.Outbox = plan.Select(kv => new PendingDelivery(kv.Key, ToContribution(kv.Value))).ToList();
+        _data.Outbox = plan.Count > 0 ? PendingChange.Between(before, after) : null;
+        _plannedDeliveries = plan;
         await Save();
     }
 
@@ -259,6 +263,7 @@ public sealed class UserGrain(
     {
         _data = data;
         _embedding = null;
+        _plannedDeliveries = null;
         _history = UserHistory.Restore(_policy, data.History.Select(h => h.ToEntry()), data.NewestEvent);
     }
 
@@ -271,7 +276,7 @@ public sealed class UserGrain(
         }
         catch (Exception exception)
         {
-            logger.LogWarning(exception, "Delivery of {Count} item changes failed; will retry", _data.Outbox.Count);
+            logger.LogWarning(exception, "Delivery of {Count} item changes failed; will retry", _plannedDeliveries?.Count);
             _retryTimer ??= this.RegisterGrainTimer(RetryDelivery, new GrainTimerCreationOptions(RetryPeriod, RetryPeriod)
             {
                 KeepAlive = true,
@@ -288,15 +293,21 @@ public sealed class UserGrain(
 
     private async Task DeliverOutbox()
     {
-        var pending = _data.Outbox;
-        await Task.WhenAll(pending.Select(p => GrainFactory.GetGrain<IItemGrain>(p.ItemId).Apply(p.Contribution)));
+        if (_data.Outbox is not { } pending)
+        {
+            return;
+        }
+        // After a restart only the compact outbox is known: plan again, against the history it led to.
+        var plan = _plannedDeliveries ??= ContributionPlanner.Plan(pending.Before(_history.Contributions()), _history.Contributions());
+        await Task.WhenAll(plan.Select(kv => GrainFactory.GetGrain<IItemGrain>(kv.Key).Apply(ToContribution(pending.Id, kv.Value))));
         // Still the same outbox: calls do not interleave, so nothing replaced it while this one was delivering.
-        _data.Outbox = [];
+        _data.Outbox = null;
+        _plannedDeliveries = null;
         _outboxClearedSinceWrite = true;
     }
 
-    private static ItemContribution ToContribution(ItemChange change) => new(
-        Guid.NewGuid(),
+    private static ItemContribution ToContribution(Guid changeId, ItemChange change) => new(
+        changeId,
         change.OccurrenceDelta,
         change.CoItemDeltas.Select(kv => new CoItemDelta(kv.Key, kv.Value)).ToList(),
         change.PopularityDeltas.Select(kv => new PopularityDelta(kv.Key, kv.Value)).ToList());

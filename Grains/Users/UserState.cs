@@ -10,11 +10,15 @@ public sealed class UserData
     [Id(0)] public List<HistoryEntryState> History { get; set; } = [];
     [Id(1)] public long NewestEvent { get; set; } = long.MinValue;
 
+    // Id 2 held the outbox as explicit per-item deltas: n x m co-item entries for m new items in a history of n,
+    // rewritten with every change. It is not reused; see PendingChange.
+
     /// <summary>
-    /// Item changes written together with the history that caused them and delivered after the write, so a crash
-    /// between the two never loses an acknowledged event: whatever is still here is delivered again.
+    /// The item changes of the latest history change, written together with the history that caused them and
+    /// delivered after the write, so a crash between the two never loses an acknowledged event: whatever is still
+    /// here is delivered again. Null once every item has applied it.
     /// </summary>
-    [Id(2)] public List<PendingDelivery> Outbox { get; set; } = [];
+    [Id(5)] public PendingChange? Outbox { get; set; }
 
     [Id(3)] public Dictionary<string, string> Profile { get; set; } = new(StringComparer.Ordinal);
 
@@ -70,5 +74,43 @@ public sealed record HistoryEntryState(
     };
 }
 
-[GenerateSerializer, Immutable, Alias("OrleansReco.PendingDelivery")]
-public sealed record PendingDelivery(string ItemId, ItemContribution Contribution);
+/// <summary>
+/// A history change not yet applied by every item it touches, stored compactly: the contribution each changed
+/// item had before it (none for an item the change added). With the current history, which is the state right
+/// after the change because a change is delivered before the next one is made, that is all
+/// <see cref="ContributionPlanner"/> needs to plan every item's delta again. <see cref="Id"/> is random and goes
+/// to every item as its delivery id: each item gets one contribution per change, so it recognises a redelivery.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.PendingChange")]
+public sealed record PendingChange(Guid Id, IReadOnlyList<PriorContribution> Prior)
+{
+    public static PendingChange Between(IReadOnlyDictionary<string, PopularityContribution> before, IReadOnlyDictionary<string, PopularityContribution> after)
+    {
+        var prior = new List<PriorContribution>();
+        foreach (var (item, old) in before)
+        {
+            if (!after.TryGetValue(item, out var now) || now != old) prior.Add(new PriorContribution(item, Held: true, old.Day, old.MilliWeight));
+        }
+        foreach (var item in after.Keys)
+        {
+            if (!before.ContainsKey(item)) prior.Add(new PriorContribution(item, Held: false, 0, 0));
+        }
+        return new PendingChange(Guid.NewGuid(), prior);
+    }
+
+    /// <summary>The contributions before the change, given those after it.</summary>
+    public Dictionary<string, PopularityContribution> Before(IReadOnlyDictionary<string, PopularityContribution> after)
+    {
+        var before = new Dictionary<string, PopularityContribution>(after, StringComparer.Ordinal);
+        foreach (var p in Prior)
+        {
+            if (p.Held) before[p.ItemId] = new PopularityContribution(p.Day, p.MilliWeight);
+            else before.Remove(p.ItemId);
+        }
+        return before;
+    }
+}
+
+/// <summary>An item's contribution before a change; not <see cref="Held"/> when the change added the item.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.PriorContribution")]
+public sealed record PriorContribution(string ItemId, bool Held, int Day, long MilliWeight);

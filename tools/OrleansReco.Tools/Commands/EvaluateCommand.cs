@@ -30,7 +30,7 @@ public sealed class EvaluateCommand : ICommand
             new("repeat-weight", "W[,W...]", "Repeat mode: weight of the user's own affinity (default: the model's)."),
             new("learn-blend", null, "Also train LambdaRank on the candidates' features (two-fold over the test users) and print its nDCG beside the linear blend's on the same candidates. Use a validation window."),
             new("silos", "N", "Silos of the in-process cluster, 2-8 (default 2)."),
-            new("concurrency", "N", "Users replayed in parallel, 1-256 (default 32)."),
+            new("concurrency", "N", "Batches of events in flight at once, 1-1024 (default 256)."),
         ]);
 
     public async Task<int> RunAsync(ParsedArgs args, ToolsEnvironment environment, CancellationToken cancellationToken)
@@ -43,7 +43,7 @@ public sealed class EvaluateCommand : ICommand
             var other => throw new UsageException($"--mode must be discovery or repeat, not '{other}'."),
         };
         var silos = args.Int("silos", 2, 2, 8);
-        var concurrency = args.Int("concurrency", 32, 1, 256);
+        var concurrency = args.Int("concurrency", 256, 1, 1024);
         var train = ReadEvents(args.RequiredString("train"));
         var test = ReadEvents(args.RequiredString("test"));
         var outPath = args.String("out");

@@ -5,9 +5,11 @@ using OrleansReco.Tools.Synthetic;
 namespace OrleansReco.Tools.Evaluation;
 
 /// <summary>
-/// Feeds training events to the user grains in time order, as a shop would have sent them. Only each user's own
-/// order matters to the model (item aggregates are sums of per-user contributions), so events are taken a day at a
-/// time: within a day every user's events go as one batch, in their order, and different users go in parallel.
+/// Feeds training events to the user grains in time order, as a shop would have sent them: each user's events of
+/// one day go as one batch, in their order, and batches are started in the order of their first event, with up to
+/// <c>parallelism</c> of them in flight at once, as concurrent shoppers' requests overlap. A user's batch starts only
+/// after that user's previous batch was acknowledged. Nothing else waits: only each user's own order matters to the
+/// model (item aggregates are sums of per-user contributions), so a slow shopper does not hold up the others.
 /// </summary>
 public static class TrainingReplay
 {
@@ -22,29 +24,49 @@ public static class TrainingReplay
         EvaluationCluster cluster, IReadOnlyList<StorefrontEvent> events, int parallelism, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var days = events
-            .Select((e, order) => (Event: e, Order: order))
-            .OrderBy(x => x.Event.Timestamp).ThenBy(x => x.Order) // stable: equal times keep the file's order
-            .GroupBy(x => x.Event.Timestamp.UtcDateTime.Date);
-        var users = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var day in days)
+        var batches = Batches(events);
+        var previousOfUser = new Dictionary<string, Task>(StringComparer.Ordinal);
+        var slots = new SemaphoreSlim(parallelism);
+        var inFlight = new List<Task>();
+        foreach (var batch in batches)
         {
-            var batches = day
-                .GroupBy(x => x.Event.UserId, StringComparer.Ordinal)
-                .Select(g => (User: g.Key, Events: g.Select(x => ToBehaviour(x.Event)).ToList()))
-                .ToList();
-            users.UnionWith(batches.Select(b => b.User));
-            await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
-                async (batch, _) =>
-                {
-                    var grain = cluster.Grains.GetGrain<IUserGrain>(cluster.Pseudonym(batch.User));
-                    foreach (var chunk in batch.Events.Chunk(MaxBatch))
-                    {
-                        await grain.Record(chunk);
-                    }
-                });
+            await slots.WaitAsync(cancellationToken);
+            var previous = previousOfUser.GetValueOrDefault(batch.User, Task.CompletedTask);
+            var sent = SendAfter(previous, cluster.Grains.GetGrain<IUserGrain>(cluster.Pseudonym(batch.User)), batch.Events, slots);
+            previousOfUser[batch.User] = sent;
+            inFlight.Add(sent);
+            if (inFlight.Count >= 4 * parallelism)
+            {
+                inFlight.RemoveAll(t => t.IsCompletedSuccessfully);
+                if (inFlight.FirstOrDefault(t => t.IsFaulted) is { } failed) await failed;
+            }
         }
-        return new Result(events.Count, users.Count, watch.Elapsed);
+        await Task.WhenAll(inFlight);
+        return new Result(events.Count, previousOfUser.Count, watch.Elapsed);
+    }
+
+    /// <summary>One batch per user and day, ordered by the batch's first event (equal times keep the file's order).</summary>
+    private static List<(string User, List<BehaviourEvent> Events)> Batches(IReadOnlyList<StorefrontEvent> events) => events
+        .Select((e, order) => (Event: e, Order: order))
+        .OrderBy(x => x.Event.Timestamp).ThenBy(x => x.Order)
+        .GroupBy(x => (x.Event.UserId, x.Event.Timestamp.UtcDateTime.Date)) // groups keep the order of their first element
+        .Select(g => (g.Key.UserId, g.Select(x => ToBehaviour(x.Event)).ToList()))
+        .ToList();
+
+    private static async Task SendAfter(Task previous, IUserGrain grain, List<BehaviourEvent> events, SemaphoreSlim slots)
+    {
+        try
+        {
+            await previous;
+            foreach (var chunk in events.Chunk(MaxBatch))
+            {
+                await grain.Record(chunk);
+            }
+        }
+        finally
+        {
+            slots.Release();
+        }
     }
 
     private static BehaviourEvent ToBehaviour(StorefrontEvent e) => new(e.ItemId, e.Type switch
