@@ -19,10 +19,8 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
     public async Task<RecommendationResult> Recommend(string userKey, RecommendationRequest request)
     {
         var context = await GrainFactory.GetGrain<IUserGrain>(userKey).GetContext();
-        var excluded = new HashSet<string>(request.Exclude, StringComparer.Ordinal);
+        var excluded = Excluded(request, context);
         var repeat = request.Mode == RecommendationMode.Repeat;
-        // Discovery never offers what the user bought; repeat-aware mode may, unless told to leave out all seen items.
-        excluded.UnionWith(context.History.Where(h => request.ExcludeSeen || (h.Purchased && !repeat)).Select(h => h.ItemId));
 
         var items = new List<RecommendedItem>(request.Count);
         if (context.Personalization && context.History.Count > 0)
@@ -93,10 +91,8 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
         var context = await GrainFactory.GetGrain<IUserGrain>(userKey).GetContext();
         if (!context.Personalization || context.History.Count == 0) return [];
         var repeat = request.Mode == RecommendationMode.Repeat;
-        var excluded = new HashSet<string>(request.Exclude, StringComparer.Ordinal);
-        excluded.UnionWith(context.History.Where(h => request.ExcludeSeen || (h.Purchased && !repeat)).Select(h => h.ItemId));
         // Every part is gathered (weight 1), whatever the configured blend.
-        var (parts, _) = await CandidateParts(context, excluded, request.Category, new BlendWeights(1, 1, repeat ? 1 : 0));
+        var (parts, _) = await CandidateParts(context, Excluded(request, context), request.Category, new BlendWeights(1, 1, repeat ? 1 : 0));
 
         var shards = parts.GroupBy(p => ShardPlacement.Shard(p.ItemId, _options.IndexShards));
         var stats = (await Task.WhenAll(shards.Select(g =>
@@ -109,6 +105,18 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
             .Select(p => new CandidateFeatures(p.ItemId, p.Neighbourhood, p.Embedding, p.Own,
                 stats.TryGetValue(p.ItemId, out var s) ? s.PopularityLog2 : double.NegativeInfinity, history.Contains(p.ItemId)))
             .ToList();
+    }
+
+    /// <summary>
+    /// What a request must not list: the items it names, and of the user's history everything when it asks to leave
+    /// out seen items; else discovery never offers what the user bought, while repeat-aware mode may.
+    /// </summary>
+    private static HashSet<string> Excluded(RecommendationRequest request, UserContext context)
+    {
+        var excluded = new HashSet<string>(request.Exclude, StringComparer.Ordinal);
+        var repeat = request.Mode == RecommendationMode.Repeat;
+        excluded.UnionWith(context.History.Where(h => request.ExcludeSeen || (h.Purchased && !repeat)).Select(h => h.ItemId));
+        return excluded;
     }
 
     /// <summary>The candidates of a request and their unweighted parts, and the model the embedding part came from.</summary>

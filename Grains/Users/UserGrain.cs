@@ -298,7 +298,12 @@ public sealed class UserGrain(
             return;
         }
         // After a restart only the compact outbox is known: plan again, against the history it led to.
-        var plan = _plannedDeliveries ??= ContributionPlanner.Plan(pending.Before(_history.Contributions()), _history.Contributions());
+        if (_plannedDeliveries is null)
+        {
+            var after = _history.Contributions();
+            _plannedDeliveries = ContributionPlanner.Plan(pending.Before(after), after);
+        }
+        var plan = _plannedDeliveries;
         await Task.WhenAll(plan.Select(kv => GrainFactory.GetGrain<IItemGrain>(kv.Key).Apply(ToContribution(pending.Id, kv.Value))));
         // Still the same outbox: calls do not interleave, so nothing replaced it while this one was delivering.
         _data.Outbox = null;

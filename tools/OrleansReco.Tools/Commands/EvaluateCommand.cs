@@ -113,7 +113,8 @@ public sealed class EvaluateCommand : ICommand
                 cancellationToken.ThrowIfCancellationRequested();
                 candidates[user] = await recommender.Candidates(cluster.Pseudonym(user), Request(user, weights[0]));
             }
-            var blend = new BlendWeights(defaults.NeighbourhoodWeight, weights[0].Embedding ?? defaults.EmbeddingWeight, discovery ? 0 : weights[0].Repeat ?? defaults.RepeatWeight);
+            // As the recommender blends: discovery gives the user's own items no weight.
+            var blend = discovery ? Blend(weights[0]) with { Repeat = 0 } : Blend(weights[0]);
             var comparison = LearnedBlend.Compare(candidates, relevant, blend, k);
             environment.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"learned blend (LambdaRank, two-fold over {comparison.Users:N0} users, {comparison.Candidates:N0} candidates): nDCG@{k} {comparison.LearnedNdcg:F4}; " +
@@ -125,8 +126,10 @@ public sealed class EvaluateCommand : ICommand
         RecommendationRequest Request(string user, (double? Embedding, double? Repeat) w) => new(k, ExcludeSeen: discovery, Category: null,
             Exclude: discovery ? trainItems.GetValueOrDefault(user) ?? [] : [],
             Mode: discovery ? RecommendationMode.Discovery : RecommendationMode.Repeat,
-            Weights: w == (null, null) ? null : new BlendWeights(
-                defaults.NeighbourhoodWeight, w.Embedding ?? defaults.EmbeddingWeight, w.Repeat ?? defaults.RepeatWeight));
+            Weights: w == (null, null) ? null : Blend(w));
+
+        BlendWeights Blend((double? Embedding, double? Repeat) w) =>
+            new(defaults.NeighbourhoodWeight, w.Embedding ?? defaults.EmbeddingWeight, w.Repeat ?? defaults.RepeatWeight);
     }
 
     private static List<double?> ParseWeights(string option, string text) => text.Split(',').Select(part =>

@@ -40,10 +40,9 @@ public static class LearnedBlend
                 learned[user] = list.Select((c, i) => (c.ItemId, Score: (double)scores[i]))
                     .OrderByDescending(x => x.Score).ThenBy(x => x.ItemId, StringComparer.Ordinal)
                     .Take(k).Select(x => x.ItemId).ToList();
-                linear[user] = list
-                    .Select(c => (c.ItemId, Score: weights.Neighbourhood * c.Neighbourhood + weights.Embedding * c.Embedding + weights.Repeat * c.Own))
-                    .OrderByDescending(x => x.Score).ThenBy(x => x.ItemId, StringComparer.Ordinal)
-                    .Take(k).Select(x => x.ItemId).ToList();
+                // The product's own blend, on the same parts.
+                linear[user] = HybridScoring.Rank(list.Select(c => new CandidateParts(c.ItemId, c.Neighbourhood, null, c.Embedding, c.Own)), weights)
+                    .Take(k).Select(h => h.ItemId).ToList();
             }
         }
         return new Comparison(

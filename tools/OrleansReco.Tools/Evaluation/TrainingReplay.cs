@@ -27,21 +27,14 @@ public static class TrainingReplay
         var batches = Batches(events);
         var previousOfUser = new Dictionary<string, Task>(StringComparer.Ordinal);
         var slots = new SemaphoreSlim(parallelism);
-        var inFlight = new List<Task>();
         foreach (var batch in batches)
         {
             await slots.WaitAsync(cancellationToken);
             var previous = previousOfUser.GetValueOrDefault(batch.User, Task.CompletedTask);
-            var sent = SendAfter(previous, cluster.Grains.GetGrain<IUserGrain>(cluster.Pseudonym(batch.User)), batch.Events, slots);
-            previousOfUser[batch.User] = sent;
-            inFlight.Add(sent);
-            if (inFlight.Count >= 4 * parallelism)
-            {
-                inFlight.RemoveAll(t => t.IsCompletedSuccessfully);
-                if (inFlight.FirstOrDefault(t => t.IsFaulted) is { } failed) await failed;
-            }
+            previousOfUser[batch.User] = SendAfter(previous, cluster.Grains.GetGrain<IUserGrain>(cluster.Pseudonym(batch.User)), batch.Events, slots);
         }
-        await Task.WhenAll(inFlight);
+        // A user's last batch ends after, and fails with, every earlier one of theirs.
+        await Task.WhenAll(previousOfUser.Values);
         return new Result(events.Count, previousOfUser.Count, watch.Elapsed);
     }
 
