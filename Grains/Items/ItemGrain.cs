@@ -14,13 +14,15 @@ namespace OrleansReco.Grains.Items;
 /// </summary>
 [Reentrant]
 public sealed class ItemGrain(
-    [PersistentState("item", RecoStorage.State)] IPersistentState<ItemState> state,
+    [PersistentState("item", RecoStorage.State)] IPersistentState<ItemState> head,
+    [PersistentState("item-snapshot", RecoStorage.State)] IPersistentState<ItemState> snapshot,
     IOptions<ModelOptions> options) : Grain, IItemGrain
 {
     /// <summary>How many delivery ids are remembered: a redelivery arrives long before this many others.</summary>
     private const int RememberedDeliveries = 1024;
 
     private readonly ModelOptions _options = options.Value;
+    private readonly SnapshottedState<ItemState, string, int> _stored = new(head, snapshot);
     private ItemAggregates _aggregates = null!;
     private HashSet<Guid> _recent = null!;
     private CoalescingStateWriter _writer = null!;
@@ -28,24 +30,27 @@ public sealed class ItemGrain(
 
     private string ItemId => this.GetPrimaryKeyString();
 
+    private ItemState State => _stored.State;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _aggregates = new ItemAggregates(state.State.Occurrence, state.State.CoOccurrence, state.State.PopularityMilliWeights);
-        _recent = [.. state.State.RecentDeliveries];
-        _writer = new CoalescingStateWriter(() => state.WriteStateAsync(), onFailure: DeactivateOnIdle);
+        _stored.Restore();
+        _aggregates = new ItemAggregates(State.Occurrence, _stored.Map.Current, State.PopularityMilliWeights);
+        _recent = [.. State.RecentDeliveries];
+        _writer = new CoalescingStateWriter(_stored.WriteAsync, onFailure: DeactivateOnIdle);
         _neighbourhood = new ItemNeighbourhoodCache(_options, GrainFactory);
         return Task.CompletedTask;
     }
 
     public async Task Upsert(ItemDetails details)
     {
-        state.State.Details = details;
-        state.State.Version++;
+        State.Details = details;
+        State.Version++;
         await _writer.WriteAsync();
         await ReportStats();
     }
 
-    public Task<ItemDetails?> GetDetails() => Task.FromResult(state.State.Details);
+    public Task<ItemDetails?> GetDetails() => Task.FromResult(State.Details);
 
     public async Task Apply(ItemContribution contribution)
     {
@@ -61,9 +66,13 @@ public sealed class ItemGrain(
             contribution.OccurrenceDelta,
             contribution.CoItems.Select(c => KeyValuePair.Create(c.ItemId, c.Delta)),
             contribution.Popularity.Select(p => KeyValuePair.Create(p.Day, p.MilliWeight)));
+        foreach (var coItem in contribution.CoItems)
+        {
+            _stored.Map.MarkChanged(coItem.ItemId);
+        }
         Remember(contribution.DeliveryId);
-        state.State.Occurrence = _aggregates.Occurrence;
-        state.State.Version++;
+        State.Occurrence = _aggregates.Occurrence;
+        State.Version++;
 
         await _writer.WriteAsync();
         if (statsChanged)
@@ -89,7 +98,7 @@ public sealed class ItemGrain(
     private void Remember(Guid deliveryId)
     {
         _recent.Add(deliveryId);
-        var remembered = state.State.RecentDeliveries;
+        var remembered = State.RecentDeliveries;
         remembered.Add(deliveryId);
         if (remembered.Count > RememberedDeliveries)
         {
@@ -100,10 +109,10 @@ public sealed class ItemGrain(
 
     private Task ReportStats()
     {
-        var details = state.State.Details;
+        var details = State.Details;
         var stats = new ItemStats(
             ItemId,
-            state.State.Version,
+            State.Version,
             _aggregates.Occurrence,
             _aggregates.PopularityLog2(_options.HalfLife),
             _aggregates.NewestDay,

@@ -12,33 +12,38 @@ namespace OrleansReco.Grains.Items;
 /// </summary>
 [Reentrant]
 public sealed class ItemIndexShardGrain(
-    [PersistentState("index", RecoStorage.State)] IPersistentState<ItemIndexShardState> state) : Grain, IItemIndexShardGrain
+    [PersistentState("index", RecoStorage.State)] IPersistentState<ItemIndexShardState> head,
+    [PersistentState("index-snapshot", RecoStorage.State)] IPersistentState<ItemIndexShardState> snapshot) : Grain, IItemIndexShardGrain
 {
+    private readonly SnapshottedState<ItemIndexShardState, string, ItemStats?> _stored = new(head, snapshot);
     private CoalescingStateWriter _writer = null!;
+
+    private Dictionary<string, ItemStats?> Items => _stored.Map.Current;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _writer = new CoalescingStateWriter(() => state.WriteStateAsync(), onFailure: DeactivateOnIdle);
+        _stored.Restore();
+        _writer = new CoalescingStateWriter(_stored.WriteAsync, onFailure: DeactivateOnIdle);
         return Task.CompletedTask;
     }
 
     public async Task Report(ItemStats stats)
     {
-        var items = state.State.Items;
-        if (items.TryGetValue(stats.ItemId, out var known) && known.Version >= stats.Version)
+        if (Items.GetValueOrDefault(stats.ItemId) is { } known && known.Version >= stats.Version)
         {
             return;
         }
-        items[stats.ItemId] = stats;
+        Items[stats.ItemId] = stats;
+        _stored.Map.MarkChanged(stats.ItemId);
+        _stored.State.Version++;
         await _writer.WriteAsync();
     }
 
     [ReadOnly]
     public Task<IReadOnlyList<ItemStats>> Lookup(IReadOnlyList<string> itemIds)
     {
-        var items = state.State.Items;
         IReadOnlyList<ItemStats> found = itemIds
-            .Select(id => items.GetValueOrDefault(id))
+            .Select(id => Items.GetValueOrDefault(id))
             .OfType<ItemStats>()
             .ToList();
         return Task.FromResult(found);
@@ -47,7 +52,8 @@ public sealed class ItemIndexShardGrain(
     [ReadOnly]
     public Task<IReadOnlyList<ItemStats>> TopPopular(int count, string? category)
     {
-        IReadOnlyList<ItemStats> top = state.State.Items.Values
+        IReadOnlyList<ItemStats> top = Items.Values
+            .OfType<ItemStats>()
             .Where(s => s.Available && !double.IsNegativeInfinity(s.PopularityLog2))
             .Where(s => category is null || string.Equals(s.Category, category, StringComparison.OrdinalIgnoreCase))
             .OrderByDescending(s => s.PopularityLog2)

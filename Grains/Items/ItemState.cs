@@ -1,14 +1,22 @@
 using OrleansReco.Grains.Interfaces;
+using OrleansReco.Grains.Storage;
 
 namespace OrleansReco.Grains.Items;
 
-/// <summary>An item grain's persisted state: catalogue data and aggregates only, nothing about any one user.</summary>
+/// <summary>
+/// An item grain's persisted state: catalogue data and aggregates only, nothing about any one user. Stored as two
+/// rows (see <see cref="SnapshottedState{TState,TKey,TValue}"/>): the head, with only the co-occurrence entries changed
+/// since the snapshot, and the snapshot, with all of them.
+/// </summary>
 [GenerateSerializer, Alias("OrleansReco.ItemState")]
-public sealed class ItemState
+public sealed class ItemState : ISnapshottedState<ItemState, string, int>
 {
     [Id(0)] public ItemDetails? Details { get; set; }
     [Id(1)] public int Occurrence { get; set; }
+
+    /// <summary>How many current histories hold this item together with each other item (0: none; see <see cref="BaseVersion"/>).</summary>
     [Id(2)] public Dictionary<string, int> CoOccurrence { get; set; } = new(StringComparer.Ordinal);
+
     [Id(3)] public Dictionary<int, long> PopularityMilliWeights { get; set; } = new();
 
     /// <summary>Random ids of the latest deliveries applied, oldest first: makes a redelivery harmless.</summary>
@@ -16,4 +24,23 @@ public sealed class ItemState
 
     /// <summary>Grows with every change; lets the index discard a report older than the one it holds.</summary>
     [Id(5)] public long Version { get; set; }
+
+    [Id(6)] public long BaseVersion { get; set; }
+
+    Dictionary<string, int> ISnapshottedState<ItemState, string, int>.Map
+    {
+        get => CoOccurrence;
+        set => CoOccurrence = value;
+    }
+
+    public ItemState CopyWith(Dictionary<string, int> map) => new()
+    {
+        Details = Details,
+        Occurrence = Occurrence,
+        CoOccurrence = map,
+        PopularityMilliWeights = new Dictionary<int, long>(PopularityMilliWeights),
+        RecentDeliveries = [.. RecentDeliveries],
+        Version = Version,
+        BaseVersion = BaseVersion,
+    };
 }
