@@ -98,6 +98,33 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Equal(ExitCodes.BadArguments, exit);
     }
 
+    [Fact]
+    public async Task Model_settings_reach_the_silos_that_train()
+    {
+        var (train, test) = WriteGroups();
+        var environment = TestEnvironment.Create();
+
+        var exit = await ToolsApp.RunAsync(["evaluate", "--train", train, "--test", test, "--k", "4", "--model", "EmbeddingFactors=8,EmbeddingSweeps=3"], environment, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Success, exit);
+        Assert.Contains("embedding model 1: 40 users, 24 items, 240 interactions, 8 factors, 3 sweeps", environment.Out.ToString());
+    }
+
+    [Theory]
+    [InlineData("HistoryFanout40")]
+    [InlineData("NoSuchSetting=1")]
+    [InlineData("HistoryFanOut=many")]
+    public async Task A_bad_model_setting_stops_before_the_replay(string setting)
+    {
+        var (train, test) = WriteGroups();
+        var environment = TestEnvironment.Create();
+
+        var exit = await ToolsApp.RunAsync(["evaluate", "--train", train, "--test", test, "--model", setting], environment, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.BadArguments, exit);
+        Assert.DoesNotContain("replay:", environment.Out.ToString());
+    }
+
     /// <summary>User "a7" bought a0..a5 shifted by 7 (mod 12) in train, and two more of group a in test.</summary>
     private static IEnumerable<string> TrainItems(string user)
     {

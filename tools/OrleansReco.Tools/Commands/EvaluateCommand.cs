@@ -1,25 +1,28 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using System.Text;
+using Microsoft.Extensions.Configuration;
 using OrleansReco.Grains.Interfaces;
 using OrleansReco.Grains.Model;
 using OrleansReco.Tools.Cli;
 using OrleansReco.Tools.Evaluation;
+using OrleansReco.Tools.Gateway;
 using OrleansReco.Tools.Import;
 using OrleansReco.Tools.Synthetic;
 
 namespace OrleansReco.Tools.Commands;
 
 /// <summary>
-/// Offline evaluation through the real grain code: replays the training events on an in-process cluster, asks it
+/// Offline evaluation through the real grain code: replays the training events on an in-process cluster (or, with --gateway, a running deployment over HTTP), asks it
 /// for every test user's top-k and scores the lists against the test file with <see cref="RankingMetrics"/>.
 /// </summary>
 public sealed class EvaluateCommand : ICommand
 {
     public CommandSpec Spec { get; } = new(
         "evaluate",
-        "Replay training events through an in-process cluster, recommend for each test user and print MAP, nDCG, precision and recall at k.",
-        "evaluate --train FILE --test FILE [--k 10] [--mode discovery|repeat] [--out FILE] [--silos N] [--embedding-weight W,..] [--repeat-weight W,..]",
+        "Replay training events through an in-process cluster (or a running gateway), recommend for each test user and print MAP, nDCG, precision and recall at k.",
+        "evaluate --train FILE --test FILE [--k 10] [--mode discovery|repeat] [--out FILE] [--gateway URL] [--silos N] [--embedding-weight W,..] [--repeat-weight W,..] [--model NAME=VALUE,..]",
         [
             new("train", "FILE", "Training events: user item rating timestamp (tab/space separated, .gz or plain)."),
             new("test", "FILE", "Test events, same format: a user's distinct items are what counts as relevant."),
@@ -29,8 +32,14 @@ public sealed class EvaluateCommand : ICommand
             new("embedding-weight", "W[,W...]", "Weight of the embedding score in the blend (default: the model's)."),
             new("repeat-weight", "W[,W...]", "Repeat mode: weight of the user's own affinity (default: the model's)."),
             new("learn-blend", null, "Also train LambdaRank on the candidates' features (two-fold over the test users) and print its nDCG beside the linear blend's on the same candidates. Use a validation window."),
+            new("model", "NAME=VALUE[,...]", "Model settings for this run, as in the Reco:Model configuration section (e.g. HistoryFanOut=40,HalfLife=14.00:00:00): to tune on a validation window."),
             new("silos", "N", "Silos of the in-process cluster, 2-8 (default 2)."),
-            new("concurrency", "N", "Batches of events in flight at once, 1-1024 (default 256)."),
+            new("concurrency", "N", "Batches of events in flight at once, 1-1024 (default 256); with --gateway requests in flight, 1-16 (default 4)."),
+            new("gateway", "URL", "Evaluate a running gateway over HTTP instead of an in-process cluster (needs its storefront and admin keys)."),
+            SharedOptions.StorefrontKey,
+            new("admin-key", "KEY", $"With --gateway: API key for POST /v1/admin/model/train (default {GatewayKeys.DevAdmin})."),
+            new("refresh-wait", "S", "With --gateway: seconds to wait after training for the silos to serve the new model (default 10, the gateway's Reco:Model:EmbeddingRefreshPeriod default)."),
+            SharedOptions.Wait,
         ]);
 
     public async Task<int> RunAsync(ParsedArgs args, ToolsEnvironment environment, CancellationToken cancellationToken)
@@ -42,11 +51,17 @@ public sealed class EvaluateCommand : ICommand
             "repeat" => false,
             var other => throw new UsageException($"--mode must be discovery or repeat, not '{other}'."),
         };
+        var gateway = args.Url("gateway");
+        if (gateway is not null && InProcessOnly.FirstOrDefault(args.Has) is { } option)
+        {
+            throw new UsageException($"--{option} applies to the in-process cluster; a running gateway serves its own configuration.");
+        }
         var silos = args.Int("silos", 2, 2, 8);
-        var concurrency = args.Int("concurrency", 256, 1, 1024);
+        var concurrency = gateway is null ? args.Int("concurrency", 256, 1, 1024) : args.Int("concurrency", 4, 1, 16);
         var train = ReadEvents(args.RequiredString("train"));
         var test = ReadEvents(args.RequiredString("test"));
         var outPath = args.String("out");
+        var modelSettings = ParseModelSettings(args.String("model"));
         IReadOnlyList<double?> embeddingWeights = args.String("embedding-weight") is { } e ? ParseWeights("embedding-weight", e) : [null];
         IReadOnlyList<double?> repeatWeights = args.String("repeat-weight") is { } r ? ParseWeights("repeat-weight", r) : [null];
         if (discovery && repeatWeights[0] is not null) throw new UsageException("--repeat-weight applies to --mode repeat only.");
@@ -60,50 +75,33 @@ public sealed class EvaluateCommand : ICommand
             .GroupBy(e => e.UserId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(e => e.ItemId).Distinct(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
         environment.Out.WriteLine($"train: {train.Count:N0} events, {trainItems.Count:N0} users; test: {test.Count:N0} events, {relevant.Count:N0} users; " +
-            $"k = {k}, mode = {(discovery ? "discovery" : "repeat")}, {silos} silos");
+            $"k = {k}, mode = {(discovery ? "discovery" : "repeat")}, " + (gateway is null ? $"{silos} silos" : $"gateway {gateway.AbsoluteUri}"));
 
-        await using var cluster = await EvaluationCluster.StartAsync(silos);
+        if (gateway is not null)
+        {
+            await RunAgainstGatewayAsync(args, environment, gateway, concurrency, train, relevant, trainItems, k, discovery, outPath, cancellationToken);
+            return ExitCodes.Success;
+        }
+
+        await using var cluster = await EvaluationCluster.StartAsync(silos, options => BindModelSettings(modelSettings, options));
         var replay = await TrainingReplay.RunAsync(cluster, train, concurrency, cancellationToken);
-        environment.Out.WriteLine($"replay: {replay.Events:N0} events of {replay.Users:N0} users in {replay.Elapsed.TotalSeconds:F1} s, {replay.EventsPerSecond:N0} events/s");
+        PrintReplay(environment, replay.Events, replay.Users, replay.Elapsed);
 
         var model = await TrainModelAsync(cluster, cancellationToken);
-        environment.Out.WriteLine(model is null
-            ? "embedding model: none (no history)"
-            : string.Create(CultureInfo.InvariantCulture,
-                $"embedding model {model.Version}: {model.Users:N0} users, {model.Items:N0} items, {model.Interactions:N0} interactions, {model.Factors} factors, {model.Sweeps} sweeps; " +
-                $"read {model.ReadTime.TotalSeconds:F1} s, trained {model.TrainTime.TotalSeconds:F1} s, training data {model.TrainingBytes / 1048576.0:F1} MiB; " +
-                $"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
+        PrintModel(environment, model is null ? null : new ModelSummary(model.Version, model.Users, model.Items, model.Interactions, model.Factors, model.Sweeps,
+            model.ReadTime.TotalSeconds, model.TrainTime.TotalSeconds, model.TrainingBytes));
 
         await Task.Delay(EvaluationCluster.ModelRefreshPeriod, cancellationToken); // every silo now serves the new model
 
         var recommender = cluster.Grains.GetGrain<IRecommenderGrain>(0);
         var defaults = new ModelOptions();
+        BindModelSettings(modelSettings, defaults);
         for (var w = 0; w < weights.Count; w++)
         {
-            var lists = new Dictionary<string, IReadOnlyList<RecommendedItem>>(StringComparer.Ordinal);
-            var latencies = new List<double>(relevant.Count);
-            foreach (var user in relevant.Keys.Order(StringComparer.Ordinal))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var request = Request(user, weights[w]);
-                var watch = Stopwatch.StartNew();
-                var result = await recommender.Recommend(cluster.Pseudonym(user), request);
-                latencies.Add(watch.Elapsed.TotalMilliseconds);
-                lists[user] = result.Items;
-            }
-
-            var scores = RankingMetrics.Score(relevant, lists.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value.Select(i => i.ItemId).ToList()), k);
-            latencies.Sort();
-            var weightLabel = Label(weights[w]);
-            environment.Out.WriteLine($"{weightLabel}recommendations: {latencies.Count:N0}, one at a time: median {latencies[latencies.Count / 2]:F2} ms, " +
-                $"p99 {latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))]:F2} ms");
-            environment.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{weightLabel}MAP@{k} {scores.MapAtK:F4}  nDCG@{k} {scores.NdcgAtK:F4}  Precision@{k} {scores.PrecisionAtK:F4}  Recall@{k} {scores.RecallAtK:F4}  ({scores.Users:N0} users)"));
-
-            if (outPath is not null && w == 0)
-            {
-                await WriteListsAsync(outPath, lists, cancellationToken);
-            }
+            var request = (string user) => Request(user, weights[w]);
+            await RecommendAllAsync(environment, relevant, k, Label(weights[w]), w == 0 ? outPath : null, async user =>
+                (await recommender.Recommend(cluster.Pseudonym(user), request(user))).Items.Select(i => new RankedItem(i.ItemId, i.Score)).ToList(),
+                cancellationToken);
         }
         if (args.Has("learn-blend"))
         {
@@ -131,6 +129,112 @@ public sealed class EvaluateCommand : ICommand
         BlendWeights Blend((double? Embedding, double? Repeat) w) =>
             new(defaults.NeighbourhoodWeight, w.Embedding ?? defaults.EmbeddingWeight, w.Repeat ?? defaults.RepeatWeight);
     }
+
+    /// <summary>Options that change the in-process cluster or ask it what the HTTP API does not offer.</summary>
+    private static readonly string[] InProcessOnly = ["silos", "model", "embedding-weight", "repeat-weight", "learn-blend"];
+
+    /// <summary>
+    /// The same evaluation over HTTP against a running gateway: the training events are posted to
+    /// <c>POST /v1/events</c> (each user's in time order), the model is trained with
+    /// <c>POST /v1/admin/model/train?wait=true</c>, and each test user's list comes from
+    /// <c>GET /v1/users/{id}/recommendations</c>. The API excludes at most 100 items per request, so in discovery
+    /// mode the tool asks for 100 with <c>excludeSeen=true</c> and removes the user's other train items itself.
+    /// </summary>
+    private static async Task RunAgainstGatewayAsync(
+        ParsedArgs args, ToolsEnvironment environment, Uri gateway, int concurrency, List<StorefrontEvent> train,
+        Dictionary<string, IReadOnlySet<string>> relevant, Dictionary<string, List<string>> trainItems, int k, bool discovery, string? outPath,
+        CancellationToken cancellationToken)
+    {
+        using var http = environment.CreateHttpClient();
+        var client = new GatewayClient(http, gateway, SharedOptions.KeysFrom(args), environment.Retry);
+        await SharedOptions.WaitUntilReadyAsync(client, gateway, args.Int("wait", 30, 1, 3600), environment, cancellationToken);
+
+        var inTimeOrder = train.Select((e, order) => (Event: e, Order: order))
+            .OrderBy(x => x.Event.Timestamp).ThenBy(x => x.Order)
+            .Select(x => x.Event);
+        var upload = await new EventUploader(client, concurrency).UploadAsync(inTimeOrder, cancellationToken);
+        PrintReplay(environment, upload.Events, trainItems.Count, upload.Elapsed);
+
+        PrintModel(environment, await client.TrainModelAsync(cancellationToken));
+        var refresh = TimeSpan.FromSeconds(args.Double("refresh-wait", 10, 0, 3600));
+        await Task.Delay(refresh, environment.Time, cancellationToken); // the silos switch to the new model within their refresh period
+
+        await RecommendAllAsync(environment, relevant, k, "", outPath, async user =>
+        {
+            var items = await client.RecommendAsync(user, discovery ? 100 : k, discovery, excludeSeen: discovery, cancellationToken);
+            var seen = discovery ? trainItems.GetValueOrDefault(user) ?? [] : [];
+            return items.Where(i => !seen.Contains(i.ItemId, StringComparer.Ordinal)).Take(k).Select(i => new RankedItem(i.ItemId, i.Score)).ToList();
+        }, cancellationToken);
+    }
+
+    /// <summary>Asks for every test user's list, one at a time, and prints the time per list and the metrics.</summary>
+    private static async Task RecommendAllAsync(
+        ToolsEnvironment environment, Dictionary<string, IReadOnlySet<string>> relevant, int k, string label, string? outPath,
+        Func<string, Task<List<RankedItem>>> recommend, CancellationToken cancellationToken)
+    {
+        var lists = new Dictionary<string, IReadOnlyList<RankedItem>>(StringComparer.Ordinal);
+        var latencies = new List<double>(relevant.Count);
+        foreach (var user in relevant.Keys.Order(StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var watch = Stopwatch.StartNew();
+            lists[user] = await recommend(user);
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        var scores = RankingMetrics.Score(relevant, lists.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value.Select(i => i.ItemId).ToList()), k);
+        latencies.Sort();
+        environment.Out.WriteLine($"{label}recommendations: {latencies.Count:N0}, one at a time: median {latencies[latencies.Count / 2]:F2} ms, " +
+            $"p99 {latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))]:F2} ms");
+        environment.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{label}MAP@{k} {scores.MapAtK:F4}  nDCG@{k} {scores.NdcgAtK:F4}  Precision@{k} {scores.PrecisionAtK:F4}  Recall@{k} {scores.RecallAtK:F4}  ({scores.Users:N0} users)"));
+        if (outPath is not null)
+        {
+            await WriteListsAsync(outPath, lists, cancellationToken);
+        }
+    }
+
+    private static void PrintReplay(ToolsEnvironment environment, long events, int users, TimeSpan elapsed) =>
+        environment.Out.WriteLine($"replay: {events:N0} events of {users:N0} users in {elapsed.TotalSeconds:F1} s, {events / Math.Max(elapsed.TotalSeconds, 1e-9):N0} events/s");
+
+    private static void PrintModel(ToolsEnvironment environment, ModelSummary? model) =>
+        environment.Out.WriteLine(model is null
+            ? "embedding model: none (no history)"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"embedding model {model.Version}: {model.Users:N0} users, {model.Items:N0} items, {model.Interactions:N0} interactions, {model.Factors} factors, {model.Sweeps} sweeps; " +
+                $"read {model.ReadSeconds:F1} s, trained {model.TrainSeconds:F1} s, training data {model.TrainingBytes / 1048576.0:F1} MiB; " +
+                $"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
+
+    /// <summary>NAME=VALUE pairs, checked here against <see cref="ModelOptions"/> so a typo stops the run before the replay.</summary>
+    private static Dictionary<string, string?> ParseModelSettings(string? text)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var part in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = part.IndexOf('=');
+            if (equals <= 0) throw new UsageException($"--model takes NAME=VALUE pairs, comma-separated, not '{part}'.");
+            var name = part[..equals].Trim();
+            if (typeof(ModelOptions).GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is not { CanWrite: true })
+            {
+                var known = string.Join(", ", typeof(ModelOptions).GetProperties().Where(p => p.CanWrite).Select(p => p.Name));
+                throw new UsageException($"--model: no model setting '{name}'. Settings: {known}.");
+            }
+            settings[name] = part[(equals + 1)..].Trim();
+        }
+        try
+        {
+            BindModelSettings(settings, new ModelOptions());
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new UsageException($"--model: {exception.Message}");
+        }
+        return settings;
+    }
+
+    private static void BindModelSettings(Dictionary<string, string?> settings, ModelOptions options) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings).Build()
+            .Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
 
     private static List<double?> ParseWeights(string option, string text) => text.Split(',').Select(part =>
         double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var weight) && weight is >= 0 and <= 1e6
@@ -167,7 +271,10 @@ public sealed class EvaluateCommand : ICommand
         return events;
     }
 
-    private static async Task WriteListsAsync(string path, Dictionary<string, IReadOnlyList<RecommendedItem>> lists, CancellationToken cancellationToken)
+    /// <summary>One entry of a list, as written to <c>--out</c>.</summary>
+    private sealed record RankedItem(string ItemId, double Score);
+
+    private static async Task WriteListsAsync(string path, Dictionary<string, IReadOnlyList<RankedItem>> lists, CancellationToken cancellationToken)
     {
         await using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         writer.NewLine = "\n";

@@ -49,7 +49,8 @@ internal static class SharedOptions
 
     public static GatewayKeys KeysFrom(ParsedArgs args) => new(
         args.String("storefront-key") ?? GatewayKeys.DevStorefront,
-        args.String("catalog-key") ?? GatewayKeys.DevCatalog);
+        args.String("catalog-key") ?? GatewayKeys.DevCatalog,
+        args.String("admin-key") ?? GatewayKeys.DevAdmin);
 
     public static Uri GatewayFrom(ParsedArgs args) =>
         args.Url("gateway") ?? throw new UsageException("Option '--gateway' is required.");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -5,7 +6,7 @@ using OrleansReco.Tools.Synthetic;
 
 namespace OrleansReco.Tools.Gateway;
 
-/// <summary>The three gateway calls the tools make, over a caller-owned <see cref="HttpClient"/>.</summary>
+/// <summary>The gateway calls the tools make, over a caller-owned <see cref="HttpClient"/>.</summary>
 public sealed class GatewayClient
 {
     public const int MaxEventsPerRequest = 1000;
@@ -92,18 +93,40 @@ public sealed class GatewayClient
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 
-    private async Task SendAsync(HttpMethod method, Uri uri, string apiKey, byte[] body, string what, CancellationToken cancellationToken)
+    /// <summary><c>POST /v1/admin/model/train?wait=true</c>: trains the embedding model and returns the new model's summary.</summary>
+    public async Task<ModelSummary?> TrainModelAsync(CancellationToken cancellationToken)
+    {
+        var body = await SendAsync(HttpMethod.Post, new Uri(_base, "v1/admin/model/train?wait=true"), _keys.Admin, null, "training the model", cancellationToken);
+        return JsonSerializer.Deserialize(body, WireJson.Default.ModelStatusBody)?.Current;
+    }
+
+    /// <summary><c>GET /v1/users/{userId}/recommendations</c>: the shopper's list, best first.</summary>
+    public async Task<IReadOnlyList<RecommendationBody>> RecommendAsync(string userId, int count, bool discovery, bool excludeSeen, CancellationToken cancellationToken)
+    {
+        var query = string.Create(CultureInfo.InvariantCulture,
+            $"?count={count}&mode={(discovery ? "discovery" : "repeat")}&excludeSeen={(excludeSeen ? "true" : "false")}");
+        var uri = new Uri(_base, "v1/users/" + Uri.EscapeDataString(userId) + "/recommendations" + query);
+        var body = await SendAsync(HttpMethod.Get, uri, _keys.Storefront, null, "recommendations", cancellationToken);
+        return JsonSerializer.Deserialize(body, WireJson.Default.RecommendationsBody)?.Items ?? [];
+    }
+
+    /// <summary>Sends with retries on 429 and 503 and returns the response body; any other failure throws.</summary>
+    private async Task<byte[]> SendAsync(HttpMethod method, Uri uri, string apiKey, byte[]? body, string what, CancellationToken cancellationToken)
     {
         for (var retry = 0; ; retry++)
         {
             // A request message cannot be sent twice, so each attempt builds its own around the same bytes.
-            using var request = new HttpRequestMessage(method, uri) { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = Json;
+            using var request = new HttpRequestMessage(method, uri);
+            if (body is not null)
+            {
+                request.Content = new ByteArrayContent(body);
+                request.Content.Headers.ContentType = Json;
+            }
             request.Headers.Add("X-Api-Key", apiKey);
             using var response = await _http.SendAsync(request, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
-                return;
+                return await response.Content.ReadAsByteArrayAsync(cancellationToken);
             }
 
             var status = response.StatusCode;
