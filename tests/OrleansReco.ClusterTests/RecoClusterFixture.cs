@@ -16,6 +16,9 @@ public sealed class RecoClusterFixture : IAsyncLifetime
     /// <summary>Installed on both silos: how many grain calls a traced operation causes.</summary>
     public TracedCallCounter Calls { get; } = new();
 
+    /// <summary>Installed on both silos: fails deliveries to the items a test arms.</summary>
+    public ItemDeliveryFaults Faults { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
@@ -27,6 +30,7 @@ public sealed class RecoClusterFixture : IAsyncLifetime
                 model.IndexShards = 4;
             });
             silo.AddIncomingGrainCallFilter(Calls);
+            silo.AddIncomingGrainCallFilter(Faults);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
