@@ -11,8 +11,8 @@ namespace OrleansReco.Grains.Storage;
 /// had the same value all along. That is what makes the two rows safe to write one at a time, in any outcome.
 /// </para>
 /// A snapshot is due once the heads written since the last one have cost as much as a snapshot would (the sum of
-/// their sizes reaches the map's size): the rent-or-buy rule, within twice the best schedule for any rate of change,
-/// with nothing to tune.
+/// their sizes reaches the map's size): the rent-or-buy rule. Heads and snapshots then cost about the same in total,
+/// and a map that changes fast is snapshotted more often than a quiet one, with nothing to tune.
 /// </summary>
 public sealed class SnapshottedMap<TKey, TValue> where TKey : notnull
 {

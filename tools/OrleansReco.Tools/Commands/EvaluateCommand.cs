@@ -14,8 +14,8 @@ using OrleansReco.Tools.Synthetic;
 namespace OrleansReco.Tools.Commands;
 
 /// <summary>
-/// Offline evaluation through the real grain code: replays the training events on an in-process cluster (or, with --gateway, a running deployment over HTTP), asks it
-/// for every test user's top-k and scores the lists against the test file with <see cref="RankingMetrics"/>.
+/// Offline evaluation through the real grain code: replays the training events on an in-process cluster (or, with
+/// --gateway, a running deployment over HTTP), asks it for every test user's top-k and scores the lists against the test file with <see cref="RankingMetrics"/>.
 /// </summary>
 public sealed class EvaluateCommand : ICommand
 {
@@ -89,7 +89,7 @@ public sealed class EvaluateCommand : ICommand
 
         var model = await TrainModelAsync(cluster, cancellationToken);
         PrintModel(environment, model is null ? null : new ModelSummary(model.Version, model.Users, model.Items, model.Interactions, model.Factors, model.Sweeps,
-            model.ReadTime.TotalSeconds, model.TrainTime.TotalSeconds, model.TrainingBytes));
+            model.ReadTime.TotalSeconds, model.TrainTime.TotalSeconds, model.TrainingBytes), inProcess: true);
 
         await Task.Delay(EvaluationCluster.ModelRefreshPeriod, cancellationToken); // every silo now serves the new model
 
@@ -155,7 +155,7 @@ public sealed class EvaluateCommand : ICommand
         var upload = await new EventUploader(client, concurrency).UploadAsync(inTimeOrder, cancellationToken);
         PrintReplay(environment, upload.Events, trainItems.Count, upload.Elapsed);
 
-        PrintModel(environment, await client.TrainModelAsync(cancellationToken));
+        PrintModel(environment, await client.TrainModelAsync(cancellationToken), inProcess: false);
         var refresh = TimeSpan.FromSeconds(args.Double("refresh-wait", 10, 0, 3600));
         await Task.Delay(refresh, environment.Time, cancellationToken); // the silos switch to the new model within their refresh period
 
@@ -197,13 +197,14 @@ public sealed class EvaluateCommand : ICommand
     private static void PrintReplay(ToolsEnvironment environment, long events, int users, TimeSpan elapsed) =>
         environment.Out.WriteLine($"replay: {events:N0} events of {users:N0} users in {elapsed.TotalSeconds:F1} s, {events / Math.Max(elapsed.TotalSeconds, 1e-9):N0} events/s");
 
-    private static void PrintModel(ToolsEnvironment environment, ModelSummary? model) =>
+    /// <summary>The model's summary; in-process, also the peak memory of this process, which is then the whole cluster.</summary>
+    private static void PrintModel(ToolsEnvironment environment, ModelSummary? model, bool inProcess) =>
         environment.Out.WriteLine(model is null
             ? "embedding model: none (no history)"
             : string.Create(CultureInfo.InvariantCulture,
                 $"embedding model {model.Version}: {model.Users:N0} users, {model.Items:N0} items, {model.Interactions:N0} interactions, {model.Factors} factors, {model.Sweeps} sweeps; " +
-                $"read {model.ReadSeconds:F1} s, trained {model.TrainSeconds:F1} s, training data {model.TrainingBytes / 1048576.0:F1} MiB; " +
-                $"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB"));
+                $"read {model.ReadSeconds:F1} s, trained {model.TrainSeconds:F1} s, training data {model.TrainingBytes / 1048576.0:F1} MiB")
+                + (inProcess ? $"; process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB" : ""));
 
     /// <summary>NAME=VALUE pairs, checked here against <see cref="ModelOptions"/> so a typo stops the run before the replay.</summary>
     private static Dictionary<string, string?> ParseModelSettings(string? text)
