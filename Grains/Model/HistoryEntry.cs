@@ -23,6 +23,13 @@ public sealed class HistoryEntry
     public double AffinityAt(long referenceTime, TimeSpan halfLife) =>
         Affinity * EventTime.Decay(referenceTime - LastSeen, halfLife);
 
+    /// <summary>
+    /// The entry as a repeat candidate at <paramref name="referenceTime"/>: its whole event weight (frequency)
+    /// decayed from its last event (recency) with the repeat half-life.
+    /// </summary>
+    public double RepeatAffinityAt(long referenceTime, TimeSpan halfLife) =>
+        MilliWeight / 1000.0 * EventTime.Decay(referenceTime - LastSeen, halfLife);
+
     /// <summary>What this entry adds to its item's popularity: its weight, in the bucket of its last event.</summary>
     public PopularityContribution Contribution => new(EventTime.DayOf(LastSeen), MilliWeight);
 }

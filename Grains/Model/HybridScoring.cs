@@ -17,8 +17,8 @@ public readonly record struct HybridItem(string ItemId, double Score, ScoreSourc
 public readonly record struct CandidateParts(string ItemId, double Neighbourhood, string? Because, double Embedding, double Own);
 
 /// <summary>
-/// score(u,j) = w_n * nb(u,j) / max nb(u,.) + w_e * x_u.y_j + w_r * a(u,j) / max a(u,.): the neighbourhood score and
-/// the user's own affinity scaled to [0, 1] for this user, so one set of weights suits light and heavy shoppers
+/// score(u,j) = w_n * nb(u,j) / max nb(u,.) + w_e * x_u.y_j + w_r * r(u,j) / max r(u,.): the neighbourhood score and
+/// the user's own (repeat) affinity scaled to [0, 1] for this user, so one set of weights suits light and heavy shoppers
 /// alike, and the embedding's predicted preference, which is on that scale already. A component a candidate lacks
 /// counts 0. Candidates are the union of the inputs, which the caller has filtered already.
 /// </summary>

@@ -45,6 +45,13 @@ public sealed class ModelOptions
     /// <summary>Repeat-aware mode: weight of the user's own affinity for an item (scaled to [0, 1] per user).</summary>
     public double RepeatWeight { get; set; } = 16;
 
+    /// <summary>
+    /// Repeat-aware mode: the shopper's own affinity for an item is how much they bought it (undecayed weight) decayed
+    /// by this half-life from their last event on it. Longer than <see cref="HalfLife"/>: what a shopper re-buys is
+    /// told by how often far more than by how lately (chosen on a validation window, docs/quality.md).
+    /// </summary>
+    public TimeSpan RepeatHalfLife { get; set; } = TimeSpan.FromDays(365);
+
     /// <summary>How many candidates the embedding adds to those of the neighbourhoods.</summary>
     public int EmbeddingCandidates { get; set; } = 100;
 

@@ -142,7 +142,7 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
             ? Scoring.Score(top.Select(h => (h.ItemId, h.Affinity)).ToList(), byItem, excluded, category)
             : [];
         var own = weights.Repeat > 0
-            ? context.History.Where(h => Allowed(h.ItemId)).Select(h => (h.ItemId, h.Affinity)).ToList()
+            ? context.History.Where(h => Allowed(h.ItemId)).Select(h => (h.ItemId, h.RepeatAffinity)).ToList()
             : [];
 
         var model = weights.Embedding > 0 ? await models.CurrentAsync() : null;

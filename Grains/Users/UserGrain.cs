@@ -25,6 +25,7 @@ public sealed class UserGrain(
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(2);
 
     private readonly HistoryPolicy _policy = HistoryPolicy.From(options.Value);
+    private readonly TimeSpan _repeatHalfLife = options.Value.RepeatHalfLife;
     private UserDataVault _vault = null!;
     private UserData _data = null!;
     private UserHistory _history = null!;
@@ -241,7 +242,8 @@ public sealed class UserGrain(
     }
 
     private List<HistoryAffinity> Affinities() => _history.Ranked()
-        .Select(x => new HistoryAffinity(x.Entry.ItemId, x.Affinity, x.Entry.Purchased))
+        .Select(x => new HistoryAffinity(x.Entry.ItemId, x.Affinity, x.Entry.Purchased,
+            x.Entry.RepeatAffinityAt(_history.NewestEvent, _repeatHalfLife)))
         .ToList();
 
     /// <summary>The current embedding model may have been trained with the retracted history: a retraining is due.</summary>

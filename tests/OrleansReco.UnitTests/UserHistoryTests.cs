@@ -23,6 +23,24 @@ public sealed class UserHistoryTests
     }
 
     [Fact]
+    public void Repeat_affinity_is_the_whole_weight_decayed_from_the_last_event()
+    {
+        var history = new UserHistory(Policy);
+        var day = (long)TimeSpan.FromDays(1).TotalSeconds;
+        // "often" bought three times long ago, "lately" once last week.
+        foreach (var t in new[] { T0, T0 + day, T0 + 2 * day }) history.Record("often", EventKind.Purchase, t);
+        history.Record("lately", EventKind.Purchase, T0 + 60 * day);
+        var often = history.Entries.Single(e => e.ItemId == "often");
+        var lately = history.Entries.Single(e => e.ItemId == "lately");
+        var now = T0 + 67 * day;
+
+        Assert.Equal(15 * 0.5, often.RepeatAffinityAt(often.LastSeen + (long)TimeSpan.FromDays(365).TotalSeconds, TimeSpan.FromDays(365)), 9);
+        // On a year's half-life frequency wins; on the affinity's 30 days recency does.
+        Assert.True(often.RepeatAffinityAt(now, TimeSpan.FromDays(365)) > lately.RepeatAffinityAt(now, TimeSpan.FromDays(365)));
+        Assert.True(often.AffinityAt(now, HalfLife) < lately.AffinityAt(now, HalfLife));
+    }
+
+    [Fact]
     public void A_late_event_counts_as_decayed_to_the_entry_time()
     {
         var history = new UserHistory(Policy);
