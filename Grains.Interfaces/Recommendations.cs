@@ -1,8 +1,12 @@
 namespace OrleansReco.Grains.Interfaces;
 
-/// <summary>A user's history entry as the recommender sees it.</summary>
+/// <summary>
+/// A user's history entry as the recommender sees it: <see cref="Affinity"/> (decayed event weights) drives
+/// neighbourhoods and the embedding, <see cref="RepeatAffinity"/> (frequency times recency, on a longer half-life)
+/// ranks the user's own items in repeat-aware mode.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.HistoryAffinity")]
-public sealed record HistoryAffinity(string ItemId, double Affinity, bool Purchased);
+public sealed record HistoryAffinity(string ItemId, double Affinity, bool Purchased, double RepeatAffinity);
 
 /// <summary>The user's vector folded in against the item vectors of model <see cref="Version"/>.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.UserEmbedding")]
