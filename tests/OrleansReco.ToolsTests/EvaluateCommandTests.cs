@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrleansReco.Grains.Model;
+using OrleansReco.Testing;
 using OrleansReco.Tools.Cli;
 
 namespace OrleansReco.ToolsTests;
@@ -10,13 +11,13 @@ namespace OrleansReco.ToolsTests;
 /// </summary>
 public sealed class EvaluateCommandTests : IDisposable
 {
-    private const int GroupItems = 12;
+    private readonly ShopperGroups _groups = new();
     private readonly string _directory = Directory.CreateTempSubdirectory("orleansreco-evaluate-").FullName;
 
     [Fact]
     public async Task Recommends_unseen_items_of_the_users_own_group_and_writes_lists_the_printed_metrics_come_from()
     {
-        var (train, test) = WriteGroups();
+        var (train, test) = _groups.Write(_directory);
         var recs = Path.Combine(_directory, "recs.tsv");
         var environment = TestEnvironment.Create();
 
@@ -31,8 +32,8 @@ public sealed class EvaluateCommandTests : IDisposable
         {
             Assert.Equal([1, 2, 3, 4], lines.Where(l => l[0] == user).Select(l => int.Parse(l[2], CultureInfo.InvariantCulture)).Order());
             // Discovery: nothing the user had in train; similarity: the group's own items come first.
-            Assert.DoesNotContain(items, item => TrainItems(user).Contains(item));
-            Assert.StartsWith(user[..1], items[0]);
+            Assert.DoesNotContain(items, item => _groups.TrainItems(user).Contains(item));
+            Assert.StartsWith(_groups.GroupOf(user), items[0]);
         }
 
         // The printed nDCG is the one the written lists score.
@@ -54,7 +55,7 @@ public sealed class EvaluateCommandTests : IDisposable
     [Fact]
     public async Task Learn_blend_prints_the_learned_and_the_linear_ndcg_on_the_same_candidates()
     {
-        var (train, test) = WriteGroups();
+        var (train, test) = _groups.Write(_directory);
         var environment = TestEnvironment.Create();
 
         var exit = await ToolsApp.RunAsync(["evaluate", "--train", train, "--test", test, "--k", "4", "--learn-blend"], environment, CancellationToken.None);
@@ -101,7 +102,7 @@ public sealed class EvaluateCommandTests : IDisposable
     [Fact]
     public async Task Model_settings_reach_the_silos_that_train()
     {
-        var (train, test) = WriteGroups();
+        var (train, test) = _groups.Write(_directory);
         var environment = TestEnvironment.Create();
 
         var exit = await ToolsApp.RunAsync(["evaluate", "--train", train, "--test", test, "--k", "4", "--model", "EmbeddingFactors=8,EmbeddingSweeps=3"], environment, CancellationToken.None);
@@ -116,40 +117,13 @@ public sealed class EvaluateCommandTests : IDisposable
     [InlineData("HistoryFanOut=many")]
     public async Task A_bad_model_setting_stops_before_the_replay(string setting)
     {
-        var (train, test) = WriteGroups();
+        var (train, test) = _groups.Write(_directory);
         var environment = TestEnvironment.Create();
 
         var exit = await ToolsApp.RunAsync(["evaluate", "--train", train, "--test", test, "--model", setting], environment, CancellationToken.None);
 
         Assert.Equal(ExitCodes.BadArguments, exit);
         Assert.DoesNotContain("replay:", environment.Out.ToString());
-    }
-
-    /// <summary>User "a7" bought a0..a5 shifted by 7 (mod 12) in train, and two more of group a in test.</summary>
-    private static IEnumerable<string> TrainItems(string user)
-    {
-        var n = int.Parse(user[1..], CultureInfo.InvariantCulture);
-        return Enumerable.Range(0, 6).Select(i => $"{user[0]}{(n + i) % GroupItems}");
-    }
-
-    private (string Train, string Test) WriteGroups()
-    {
-        var train = new List<string>();
-        var test = new List<string>();
-        var time = 1_300_000_000L;
-        foreach (var group in new[] { "a", "b" })
-        {
-            for (var n = 0; n < 20; n++)
-            {
-                var user = $"{group}{n}";
-                train.AddRange(TrainItems(user).Select(item => $"{user}\t{item}\t1\t{time++}"));
-                test.AddRange(new[] { 6, 7 }.Select(i => $"{user}\t{group}{(n + i) % GroupItems}\t1\t{time + 1_000_000}"));
-            }
-        }
-        var (trainPath, testPath) = (Path.Combine(_directory, "train.tsv"), Path.Combine(_directory, "test.tsv"));
-        File.WriteAllLines(trainPath, train);
-        File.WriteAllLines(testPath, test);
-        return (trainPath, testPath);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
