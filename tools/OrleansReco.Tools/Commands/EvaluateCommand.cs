@@ -149,10 +149,7 @@ public sealed class EvaluateCommand : ICommand
         var client = new GatewayClient(http, gateway, SharedOptions.KeysFrom(args), environment.Retry);
         await SharedOptions.WaitUntilReadyAsync(client, gateway, args.Int("wait", 30, 1, 3600), environment, cancellationToken);
 
-        var inTimeOrder = train.Select((e, order) => (Event: e, Order: order))
-            .OrderBy(x => x.Event.Timestamp).ThenBy(x => x.Order)
-            .Select(x => x.Event);
-        var upload = await new EventUploader(client, concurrency).UploadAsync(inTimeOrder, cancellationToken);
+        var upload = await new EventUploader(client, concurrency).UploadAsync(TrainingReplay.InTimeOrder(train), cancellationToken);
         PrintReplay(environment, upload.Events, trainItems.Count, upload.Elapsed);
 
         PrintModel(environment, await client.TrainModelAsync(cancellationToken), inProcess: false);

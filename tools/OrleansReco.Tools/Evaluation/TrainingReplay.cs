@@ -38,12 +38,13 @@ public static class TrainingReplay
         return new Result(events.Count, previousOfUser.Count, watch.Elapsed);
     }
 
-    /// <summary>One batch per user and day, ordered by the batch's first event (equal times keep the file's order).</summary>
-    private static List<(string User, List<BehaviourEvent> Events)> Batches(IReadOnlyList<StorefrontEvent> events) => events
-        .Select((e, order) => (Event: e, Order: order))
-        .OrderBy(x => x.Event.Timestamp).ThenBy(x => x.Order)
-        .GroupBy(x => (x.Event.UserId, x.Event.Timestamp.UtcDateTime.Date)) // groups keep the order of their first element
-        .Select(g => (g.Key.UserId, g.Select(x => ToBehaviour(x.Event)).ToList()))
+    /// <summary>The events by time; equal times keep the file's order (OrderBy is a stable sort).</summary>
+    public static IEnumerable<StorefrontEvent> InTimeOrder(IEnumerable<StorefrontEvent> events) => events.OrderBy(e => e.Timestamp);
+
+    /// <summary>One batch per user and day, ordered by the batch's first event.</summary>
+    private static List<(string User, List<BehaviourEvent> Events)> Batches(IReadOnlyList<StorefrontEvent> events) => InTimeOrder(events)
+        .GroupBy(e => (e.UserId, e.Timestamp.UtcDateTime.Date)) // groups keep the order of their first element
+        .Select(g => (g.Key.UserId, g.Select(ToBehaviour).ToList()))
         .ToList();
 
     private static async Task SendAfter(Task previous, IUserGrain grain, List<BehaviourEvent> events, SemaphoreSlim slots)
