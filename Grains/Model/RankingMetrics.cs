@@ -3,6 +3,9 @@ namespace OrleansReco.Grains.Model;
 /// <summary>Mean ranking quality over a set of users, each a value in [0, 1].</summary>
 public sealed record RankingScores(int Users, double MapAtK, double NdcgAtK, double PrecisionAtK, double RecallAtK);
 
+/// <summary>A paired comparison of two sets of lists on the same test users: mean difference, its standard error, users whose score moved.</summary>
+public sealed record PairedDifference(int Users, double Mean, double StandardError, int UsersChanged);
+
 /// <summary>
 /// Top-k ranking metrics with binary relevance, as the shared Online Retail README defines them, so figures compare
 /// with its reference table: the relevant set is a user's distinct test items; every user of the test set counts,
@@ -18,14 +21,49 @@ public static class RankingMetrics
         IReadOnlyDictionary<string, IReadOnlyList<string>> ranked,
         int k)
     {
+        var perUser = PerUser(relevant, ranked, k).ToList();
+        return perUser.Count == 0
+            ? new RankingScores(0, 0, 0, 0, 0)
+            : new RankingScores(
+                perUser.Count, perUser.Average(u => u.Scores.MapAtK), perUser.Average(u => u.Scores.NdcgAtK),
+                perUser.Average(u => u.Scores.PrecisionAtK), perUser.Average(u => u.Scores.RecallAtK));
+    }
+
+    /// <summary>
+    /// How much <paramref name="candidate"/>'s lists beat <paramref name="baseline"/>'s in nDCG@k, user by user: the
+    /// mean difference and its standard error (the paired differences' standard deviation over the square root of
+    /// the users). Two builds scored on the same users differ by chance too; a difference within about two standard
+    /// errors is not one to act on.
+    /// </summary>
+    public static PairedDifference CompareNdcg(
+        IReadOnlyDictionary<string, IReadOnlySet<string>> relevant,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> baseline,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> candidate,
+        int k)
+    {
+        var before = PerUser(relevant, baseline, k).ToDictionary(u => u.User, u => u.Scores.NdcgAtK, StringComparer.Ordinal);
+        var differences = PerUser(relevant, candidate, k).Select(u => u.Scores.NdcgAtK - before[u.User]).ToList();
+        if (differences.Count < 2) return new PairedDifference(differences.Count, differences.Sum(), 0, differences.Count(d => d != 0));
+        var mean = differences.Average();
+        var variance = differences.Sum(d => (d - mean) * (d - mean)) / (differences.Count - 1);
+        return new PairedDifference(differences.Count, mean, Math.Sqrt(variance / differences.Count), differences.Count(d => d != 0));
+    }
+
+    /// <summary>Each test user's scores; a user without a list scores 0, a user with no relevant item is no test user.</summary>
+    private static IEnumerable<(string User, RankingScores Scores)> PerUser(
+        IReadOnlyDictionary<string, IReadOnlySet<string>> relevant,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> ranked,
+        int k)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        double map = 0, ndcg = 0, precision = 0, recall = 0;
-        var users = 0;
         foreach (var (user, items) in relevant)
         {
             if (items.Count == 0) continue; // nothing to find: not a test user
-            users++;
-            if (!ranked.TryGetValue(user, out var list)) continue;
+            if (!ranked.TryGetValue(user, out var list))
+            {
+                yield return (user, new RankingScores(1, 0, 0, 0, 0));
+                continue;
+            }
 
             var hits = 0;
             double precisionSum = 0, dcg = 0;
@@ -38,16 +76,9 @@ public static class RankingMetrics
                 precisionSum += (double)hits / rank;
                 dcg += 1 / Math.Log2(rank + 1);
             }
-
-            map += precisionSum / items.Count;
-            ndcg += dcg / IdealDcg(Math.Min(k, items.Count));
-            precision += (double)hits / k;
-            recall += (double)hits / items.Count;
+            yield return (user, new RankingScores(
+                1, precisionSum / items.Count, dcg / IdealDcg(Math.Min(k, items.Count)), (double)hits / k, (double)hits / items.Count));
         }
-
-        return users == 0
-            ? new RankingScores(0, 0, 0, 0, 0)
-            : new RankingScores(users, map / users, ndcg / users, precision / users, recall / users);
     }
 
     private static double IdealDcg(int positions)

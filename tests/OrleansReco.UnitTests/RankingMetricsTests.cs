@@ -54,6 +54,29 @@ public sealed class RankingMetricsTests
         Assert.Equal(0.5, scores.MapAtK, 12);
     }
 
+    [Fact]
+    public void Paired_ndcg_difference_and_its_standard_error_hand_computed()
+    {
+        // k = 1, one relevant item each, so a user's nDCG is 1 for a hit at rank 1, else 0.
+        // Baseline hits a and b; candidate hits a and c, and d has no list in either: differences 0, -1, +1, 0.
+        // Mean 0; sample variance (0 + 1 + 1 + 0) / 3 = 2/3; standard error sqrt(2/3 / 4).
+        var relevant = Relevant(("a", ["x"]), ("b", ["x"]), ("c", ["x"]), ("d", ["x"]));
+        var baseline = Ranked(("a", ["x"]), ("b", ["x"]), ("c", ["y"]));
+        var candidate = Ranked(("a", ["x"]), ("b", ["y"]), ("c", ["x"]));
+
+        var difference = RankingMetrics.CompareNdcg(relevant, baseline, candidate, k: 1);
+
+        Assert.Equal(4, difference.Users);
+        Assert.Equal(0, difference.Mean, 12);
+        Assert.Equal(Math.Sqrt(2.0 / 3 / 4), difference.StandardError, 12);
+        Assert.Equal(2, difference.UsersChanged);
+
+        // The other way round the differences change sign (mean still 0); against no lists at all, two hits of four: 1/2.
+        Assert.Equal(0, RankingMetrics.CompareNdcg(relevant, candidate, baseline, k: 1).Mean, 12);
+        var better = RankingMetrics.CompareNdcg(relevant, Ranked(), Ranked(("a", ["x"]), ("c", ["x"])), k: 1);
+        Assert.Equal(0.5, better.Mean, 12);
+    }
+
     [Property(MaxTest = 200)]
     public bool A_list_of_exactly_the_relevant_items_scores_ndcg_one_and_every_metric_stays_in_range(byte relevantCount, byte k, int seed)
     {

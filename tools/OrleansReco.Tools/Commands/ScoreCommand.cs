@@ -7,18 +7,20 @@ namespace OrleansReco.Tools.Commands;
 
 /// <summary>
 /// Scores a recommendations file against a test file, apart from any cluster: the same metrics <c>evaluate</c>
-/// prints, so its <c>--out</c> file can be checked independently (or another system's lists scored the same way).
+/// prints, so its <c>--out</c> file can be checked independently (or another system's lists scored the same way);
+/// with <c>--against</c>, whether a change between two builds' lists is larger than chance.
 /// </summary>
 public sealed class ScoreCommand : ICommand
 {
     public CommandSpec Spec { get; } = new(
         "score",
         "Score recommendation lists (user item rank [score]) against test events: MAP, nDCG, precision and recall at k.",
-        "score --test FILE --recs FILE [--k 10]",
+        "score --test FILE --recs FILE [--k 10] [--against FILE]",
         [
             new("test", "FILE", "Test events: user item rating timestamp; a user's distinct items are what counts as relevant."),
             new("recs", "FILE", "Lists: user item rank [score], tab-separated, rank 1 best (evaluate --out writes this)."),
             new("k", "N", "List length scored, 1-100 (default 10)."),
+            new("against", "FILE", "Lists of another build on the same test: also print the nDCG difference user by user, with its standard error."),
         ]);
 
     public Task<int> RunAsync(ParsedArgs args, ToolsEnvironment environment, CancellationToken cancellationToken)
@@ -26,7 +28,8 @@ public sealed class ScoreCommand : ICommand
         var k = args.Int("k", 10, 1, 100);
         var testPath = args.RequiredString("test");
         var recsPath = args.RequiredString("recs");
-        foreach (var path in new[] { testPath, recsPath })
+        var againstPath = args.String("against");
+        foreach (var path in new[] { testPath, recsPath, againstPath }.OfType<string>())
         {
             if (!File.Exists(path)) throw new IOException($"File not found: {path}");
         }
@@ -44,6 +47,13 @@ public sealed class ScoreCommand : ICommand
         var scores = RankingMetrics.Score(relevant, lists, k);
         environment.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"MAP@{k} {scores.MapAtK:F4}  nDCG@{k} {scores.NdcgAtK:F4}  Precision@{k} {scores.PrecisionAtK:F4}  Recall@{k} {scores.RecallAtK:F4}  ({scores.Users:N0} users)"));
+        if (againstPath is not null)
+        {
+            var difference = RankingMetrics.CompareNdcg(relevant, ReadLists(againstPath), lists, k);
+            environment.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"nDCG@{k} minus that of {Path.GetFileName(againstPath)}: {difference.Mean:+0.0000;-0.0000;0.0000} " +
+                $"(paired standard error {difference.StandardError:F4}; {difference.UsersChanged:N0} of {difference.Users:N0} users' scores differ)"));
+        }
         return Task.FromResult(ExitCodes.Success);
     }
 
