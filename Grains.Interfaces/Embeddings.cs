@@ -1,8 +1,9 @@
 namespace OrleansReco.Grains.Interfaces;
 
 /// <summary>
-/// A published embedding model: trained item factors, stored in <see cref="Shards"/> embedding shard grains keyed
-/// <c>{Version}/{shard}</c>, with the settings every fold-in against them must use. Versions only grow.
+/// A published embedding model: trained item factors and item-to-item weights (for <see cref="EaseItems"/> items),
+/// stored in <see cref="Shards"/> embedding shard grains keyed <c>{Version}/{shard}</c>, with the settings every
+/// fold-in against them must use. Versions only grow.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.EmbeddingManifest")]
 public sealed record EmbeddingManifest(
@@ -19,15 +20,24 @@ public sealed record EmbeddingManifest(
     long Interactions,
     TimeSpan ReadTime,
     TimeSpan TrainTime,
-    long TrainingBytes);
+    long TrainingBytes,
+    int EaseItems = 0,
+    double EaseRegularization = 0);
 
 /// <summary>What the trainer is doing and which model is current (null before the first training).</summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.EmbeddingTrainingStatus")]
 public sealed record EmbeddingTrainingStatus(bool Training, EmbeddingManifest? Current, string? LastError, DateTimeOffset? LastAttempt, bool ErasedSinceTraining);
 
-/// <summary>One shard's item vectors of one model version.</summary>
+/// <summary>
+/// One shard's part of one model version: item vectors (ALS) and, for the items the item-to-item model covers, their
+/// learned weights to other items (EASE); an item holds none when it is outside that model.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.ItemVectors")]
-public sealed record ItemVectors(IReadOnlyDictionary<string, float[]> Vectors);
+public sealed record ItemVectors(IReadOnlyDictionary<string, float[]> Vectors, IReadOnlyDictionary<string, ItemWeight[]>? Weights = null);
+
+/// <summary>A learned item-to-item weight: how much holding the source item adds to (or, negative, takes from) <see cref="ItemId"/>.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.ItemWeight")]
+public readonly record struct ItemWeight(string ItemId, float Weight);
 
 /// <summary>
 /// The cluster's single embedding trainer: trains implicit ALS on the current histories (read through each user's

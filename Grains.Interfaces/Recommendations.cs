@@ -19,9 +19,12 @@ public sealed record UserEmbedding(long Version, float[] Vector);
 [GenerateSerializer, Immutable, Alias("OrleansReco.UserContext")]
 public sealed record UserContext(IReadOnlyList<HistoryAffinity> History, bool Personalization, UserEmbedding? Embedding = null);
 
-/// <summary>Weights of the hybrid score: neighbourhood, embedding and (repeat-aware mode only) the user's own affinity.</summary>
+/// <summary>
+/// Weights of the hybrid score: neighbourhood, embedding, (repeat-aware mode only) the user's own affinity, and the
+/// learned item-to-item weights.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.BlendWeights")]
-public sealed record BlendWeights(double Neighbourhood, double Embedding, double Repeat);
+public sealed record BlendWeights(double Neighbourhood, double Embedding, double Repeat, double ItemToItem = 0);
 
 /// <param name="Mode">Discovery leaves out what the user bought; repeat-aware ranks the user's own items too.</param>
 /// <param name="Weights">
@@ -65,9 +68,10 @@ public sealed record RecommendedItem(string ItemId, double Score, string? Becaus
 public sealed record RecommendationResult(IReadOnlyList<RecommendedItem> Items, bool Personalized);
 
 /// <summary>
-/// One candidate's features: neighbourhood score and own affinity scaled to [0, 1] for the user, the embedding's
-/// predicted preference, the item's popularity (log2, as the index ranks it; -inf when it has none) and whether
-/// the user has the item in their history.
+/// One candidate's features: neighbourhood score, own affinity and item-to-item score scaled to [0, 1] for the user,
+/// the embedding's predicted preference, the item's popularity (log2, as the index ranks it; -inf when it has none)
+/// and whether the user has the item in their history.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.CandidateFeatures")]
-public sealed record CandidateFeatures(string ItemId, double Neighbourhood, double Embedding, double Own, double PopularityLog2, bool InHistory);
+public sealed record CandidateFeatures(
+    string ItemId, double Neighbourhood, double Embedding, double Own, double PopularityLog2, bool InHistory, double ItemToItem = 0);

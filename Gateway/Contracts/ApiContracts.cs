@@ -62,7 +62,10 @@ public sealed record ErasureVerifyResponse(bool Matches);
 
 public sealed record KeyRotationReportResponse(string CurrentKeyId, int Rewrapped, int AlreadyCurrent, int Skipped, int Remaining);
 
-/// <summary>A published embedding model: what it was trained on, how, and what the training took.</summary>
+/// <summary>
+/// A published model: what it was trained on, how, and what the training took; <c>EaseItems</c> is how many items
+/// have item-to-item weights.
+/// </summary>
 public sealed record EmbeddingModelResponse(
     long Version,
     DateTimeOffset TrainedAt,
@@ -76,7 +79,9 @@ public sealed record EmbeddingModelResponse(
     int Seed,
     double ReadSeconds,
     double TrainSeconds,
-    long TrainingBytes);
+    long TrainingBytes,
+    int EaseItems,
+    double EaseRegularization);
 
 /// <param name="ErasedSinceTraining">True when a shopper was erased (or withdrew consent) after the current model was trained: the next training is due at the next schedule check.</param>
 public sealed record EmbeddingStatusResponse(

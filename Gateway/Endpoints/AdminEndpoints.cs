@@ -96,7 +96,8 @@ internal static class AdminEndpoints
         status.Training,
         status.Current is { } m
             ? new EmbeddingModelResponse(m.Version, m.TrainedAt, m.Users, m.Items, m.Interactions, m.Factors, m.Regularization,
-                m.ConfidenceScale, m.Sweeps, m.Seed, m.ReadTime.TotalSeconds, m.TrainTime.TotalSeconds, m.TrainingBytes)
+                m.ConfidenceScale, m.Sweeps, m.Seed, m.ReadTime.TotalSeconds, m.TrainTime.TotalSeconds, m.TrainingBytes,
+                m.EaseItems, m.EaseRegularization)
             : null,
         status.LastError,
         status.LastAttempt,

@@ -69,7 +69,10 @@ public sealed class EmbeddingModelCache(IGrainFactory grains, IOptions<ModelOpti
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .Select(kv => (kv.Key, kv.Value))
             .ToList();
+        var weights = shards
+            .SelectMany(s => s.Weights ?? new Dictionary<string, ItemWeight[]>())
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         var settings = new AlsSettings(manifest.Factors, manifest.Regularization, manifest.ConfidenceScale, manifest.Sweeps, manifest.Seed);
-        return new EmbeddingModel(manifest.Version, settings, items);
+        return new EmbeddingModel(manifest.Version, settings, items, weights);
     }
 }

@@ -12,9 +12,9 @@ namespace OrleansReco.Grains.Embeddings;
 /// <summary>
 /// Trains and publishes embedding models (one trainer per cluster, key 0). A training reads the user list from the
 /// key store, so an erased user (no key) is never read, and each history through its own user grain, which decrypts
-/// it; trains implicit ALS; writes the item vectors as a new version, makes it current, then deletes older versions.
-/// Runs in the background of this grain, so requests (status, the current version) are served meanwhile; all state
-/// writes go through one coalescing writer.
+/// it; trains implicit ALS and the EASE item-to-item weights; writes the item vectors and weights as a new version,
+/// makes it current, then deletes older versions. Runs in the background of this grain, so requests (status, the
+/// current version) are served meanwhile; all state writes go through one coalescing writer.
 /// </summary>
 public sealed class EmbeddingTrainerGrain(
     [PersistentState("embedding-trainer", RecoStorage.State)] IPersistentState<EmbeddingTrainerState> state,
@@ -93,8 +93,9 @@ public sealed class EmbeddingTrainerGrain(
             _lastError = null;
             await DeleteSuperseded();
             logger.LogInformation(
-                "Embedding model {Version}: {Users} users, {Items} items, {Interactions} interactions; read {ReadSeconds:F1} s, trained {TrainSeconds:F1} s, {TrainingMiB:F1} MiB",
-                manifest.Version, manifest.Users, manifest.Items, manifest.Interactions,
+                "Embedding model {Version}: {Users} users, {Items} items ({EaseItems} with item-to-item weights), {Interactions} interactions; " +
+                "read {ReadSeconds:F1} s, trained {TrainSeconds:F1} s, {TrainingMiB:F1} MiB",
+                manifest.Version, manifest.Users, manifest.Items, manifest.EaseItems, manifest.Interactions,
                 manifest.ReadTime.TotalSeconds, manifest.TrainTime.TotalSeconds, manifest.TrainingBytes / 1048576.0);
         }
         catch (Exception exception)
@@ -115,24 +116,32 @@ public sealed class EmbeddingTrainerGrain(
 
         var train = Stopwatch.StartNew();
         var factors = await Task.Run(() => ImplicitAls.Train(matrix, settings));
+        var ease = EaseSettings.From(_options);
+        var weights = ease.MaxItems > 0 ? await Task.Run(() => Ease.Train(matrix, ease)) : [];
         train.Stop();
 
         var version = (state.State.Current?.Version ?? 0) + 1;
         var shards = _options.EmbeddingShards;
-        var byShard = Enumerable.Range(0, shards).Select(_ => new Dictionary<string, float[]>(StringComparer.Ordinal)).ToArray();
+        var vectorsByShard = Enumerable.Range(0, shards).Select(_ => new Dictionary<string, float[]>(StringComparer.Ordinal)).ToArray();
+        var weightsByShard = Enumerable.Range(0, shards).Select(_ => new Dictionary<string, ItemWeight[]>(StringComparer.Ordinal)).ToArray();
         for (var i = 0; i < factors.Items.Length; i++)
         {
-            byShard[ShardPlacement.Shard(factors.Items[i], shards)][factors.Items[i]] = Array.ConvertAll(factors.ItemFactors[i], v => (float)v);
+            vectorsByShard[ShardPlacement.Shard(factors.Items[i], shards)][factors.Items[i]] = Array.ConvertAll(factors.ItemFactors[i], v => (float)v);
         }
-        await Task.WhenAll(byShard.Select((vectors, shard) =>
-            GrainFactory.GetGrain<IEmbeddingShardGrain>(ShardKey(version, shard)).Publish(new ItemVectors(vectors))));
+        foreach (var (item, row) in weights)
+        {
+            weightsByShard[ShardPlacement.Shard(item, shards)][item] = row;
+        }
+        await Task.WhenAll(Enumerable.Range(0, shards).Select(shard =>
+            GrainFactory.GetGrain<IEmbeddingShardGrain>(ShardKey(version, shard)).Publish(new ItemVectors(vectorsByShard[shard], weightsByShard[shard]))));
 
         var trainingBytes = matrix.NonZeros * 2 * (sizeof(int) + sizeof(double))
-            + (long)(matrix.Users.Length + matrix.Items.Length) * settings.Factors * sizeof(double);
+            + (long)(matrix.Users.Length + matrix.Items.Length) * settings.Factors * sizeof(double)
+            + (ease.MaxItems > 0 ? ease.TrainingBytes(matrix.Items.Length) : 0);
         return new EmbeddingManifest(
             version, clock.GetUtcNow(), shards, settings.Factors, settings.Regularization, settings.ConfidenceScale,
             settings.Sweeps, settings.Seed, matrix.Users.Length, matrix.Items.Length, matrix.NonZeros,
-            read.Elapsed, train.Elapsed, trainingBytes);
+            read.Elapsed, train.Elapsed, trainingBytes, weights.Count, ease.Regularization);
     }
 
     /// <summary>Every keyed user's current history with its decayed affinities, as the user grain holds it.</summary>

@@ -1,10 +1,12 @@
 using System.Numerics;
+using OrleansReco.Grains.Interfaces;
 
 namespace OrleansReco.Grains.Model;
 
 /// <summary>
 /// One trained model version in memory: every item's vector, Y^T Y and the settings it was trained with, so that a
-/// fold-in here solves exactly the equations training solved. Immutable, shared by all grains of a silo.
+/// fold-in here solves exactly the equations training solved, and the item-to-item (EASE) weights of the items that
+/// model covers. Immutable, shared by all grains of a silo.
 /// </summary>
 public sealed class EmbeddingModel
 {
@@ -14,7 +16,13 @@ public sealed class EmbeddingModel
     /// <summary>The vectors in double, as the fold-in's least squares needs them; kept to spare a copy per fold-in.</summary>
     private readonly double[][] _precise;
 
-    public EmbeddingModel(long version, AlsSettings settings, IReadOnlyList<(string ItemId, float[] Vector)> items)
+    /// <summary>Item-to-item weights by item index: the targets' indexes and the weights; null for an item not covered.</summary>
+    private readonly int[]?[] _weightTargets;
+    private readonly float[]?[] _weightValues;
+
+    public EmbeddingModel(
+        long version, AlsSettings settings, IReadOnlyList<(string ItemId, float[] Vector)> items,
+        IReadOnlyDictionary<string, ItemWeight[]>? itemWeights = null)
     {
         Version = version;
         Settings = settings;
@@ -25,6 +33,17 @@ public sealed class EmbeddingModel
         _index = new Dictionary<string, int>(Items.Length, StringComparer.Ordinal);
         for (var i = 0; i < Items.Length; i++) _index[Items[i]] = i;
         Gram = ImplicitAls.Gram(_precise, settings.Factors);
+        _weightTargets = new int[]?[Items.Length];
+        _weightValues = new float[]?[Items.Length];
+        foreach (var (itemId, row) in itemWeights ?? new Dictionary<string, ItemWeight[]>())
+        {
+            if (!_index.TryGetValue(itemId, out var i)) continue;
+            // A weight to an item outside the model cannot be scored against the other parts: a model from one
+            // training holds both, so this only guards against a hand-made one.
+            var known = row.Where(w => _index.ContainsKey(w.ItemId)).ToArray();
+            _weightTargets[i] = known.Select(w => _index[w.ItemId]).ToArray();
+            _weightValues[i] = known.Select(w => w.Weight).ToArray();
+        }
     }
 
     public long Version { get; }
@@ -52,6 +71,23 @@ public sealed class EmbeddingModel
             }
         }
         return vectors.Count == 0 ? null : Array.ConvertAll(ImplicitAls.Solve(Gram, vectors, strengths, Settings), v => (float)v);
+    }
+
+    /// <summary>
+    /// score(u,j) = sum over history items i of a(u,i) * B(i,j), the learned item-to-item weights, for every item some
+    /// history item has a weight to, each with the history item that added most (the first of equals). Dense arrays
+    /// over the catalogue instead of the neighbourhood scoring's dictionary: a full history reads 20,000 weights on
+    /// every recommendation.
+    /// </summary>
+    public ItemToItemScores ItemToItem(IReadOnlyList<(string ItemId, double Affinity)> history)
+    {
+        var scores = new ItemToItemScores(this, history);
+        for (var h = 0; h < history.Count; h++)
+        {
+            if (!_index.TryGetValue(history[h].ItemId, out var i) || _weightTargets[i] is not { } targets) continue;
+            scores.Add(h, history[h].Affinity, targets, _weightValues[i]!);
+        }
+        return scores;
     }
 
     /// <summary>Predicted preference x.y of the user for an item; null when the item is not in the model.</summary>
@@ -117,6 +153,69 @@ public sealed class EmbeddingModel
     }
 
     private static double[] ToDouble(float[] vector) => Array.ConvertAll(vector, v => (double)v);
+
+    /// <summary>One user's item-to-item scores against this model: the best candidates, and any one item's score.</summary>
+    public sealed class ItemToItemScores
+    {
+        private readonly EmbeddingModel _model;
+        private readonly IReadOnlyList<(string ItemId, double Affinity)> _history;
+        private readonly double[] _totals;
+        private readonly double[] _best;
+        private readonly int[] _because;
+        private readonly List<int> _touched = [];
+
+        internal ItemToItemScores(EmbeddingModel model, IReadOnlyList<(string ItemId, double Affinity)> history)
+        {
+            _model = model;
+            _history = history;
+            _totals = new double[model.Items.Length];
+            _best = new double[model.Items.Length];
+            _because = new int[model.Items.Length];
+        }
+
+        internal void Add(int historyIndex, double affinity, int[] targets, float[] weights)
+        {
+            for (var n = 0; n < targets.Length; n++)
+            {
+                var j = targets[n];
+                var contribution = affinity * weights[n];
+                if (_because[j] == 0)
+                {
+                    _touched.Add(j);
+                    (_totals[j], _best[j], _because[j]) = (contribution, contribution, historyIndex + 1);
+                }
+                else
+                {
+                    _totals[j] += contribution;
+                    if (contribution > _best[j]) (_best[j], _because[j]) = (contribution, historyIndex + 1);
+                }
+            }
+        }
+
+        /// <summary>The item's score and strongest history item; null when no history item has a weight to it.</summary>
+        public ScoredItem? Find(string itemId) =>
+            _model._index.TryGetValue(itemId, out var j) && _because[j] > 0 ? Scored(j) : null;
+
+        /// <summary>The <paramref name="count"/> best items <paramref name="allowed"/> accepts, best first, ties by id.</summary>
+        public List<ScoredItem> Top(int count, Func<string, bool> allowed)
+        {
+            var best = new PriorityQueue<int, (double Score, string Id)>(count + 1, WorstFirst.Instance);
+            foreach (var j in _touched)
+            {
+                var key = (_totals[j], _model.Items[j]);
+                if (best.Count == count && best.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare(key, worst) <= 0) continue;
+                if (!allowed(_model.Items[j])) continue;
+                best.Enqueue(j, key);
+                if (best.Count > count) best.Dequeue();
+            }
+            var top = new List<ScoredItem>(best.Count);
+            while (best.TryDequeue(out var j, out _)) top.Add(Scored(j));
+            top.Reverse();
+            return top;
+        }
+
+        private ScoredItem Scored(int j) => new(_model.Items[j], _totals[j], _history[_because[j] - 1].ItemId);
+    }
 
     /// <summary>Lower score first, and of equal scores the larger id, so the queue drops exactly what a sort would.</summary>
     private sealed class WorstFirst : IComparer<(double Score, string Id)>

@@ -8,19 +8,25 @@ public enum ScoreSource
     Neighbourhood = 0,
     Embedding = 1,
     Own = 2,
+    ItemToItem = 3,
 }
 
-/// <param name="Because">The neighbourhood's strongest history item, or the item itself for <see cref="ScoreSource.Own"/>; null for <see cref="ScoreSource.Embedding"/>.</param>
+/// <param name="Because">
+/// The strongest history item of the neighbourhood or item-to-item score, or the item itself for
+/// <see cref="ScoreSource.Own"/>; null for <see cref="ScoreSource.Embedding"/>.
+/// </param>
 public readonly record struct HybridItem(string ItemId, double Score, ScoreSource Source, string? Because);
 
 /// <summary>A candidate's parts before weighting: what <see cref="HybridScoring.Rank(IEnumerable{CandidateParts}, BlendWeights)"/> blends.</summary>
-public readonly record struct CandidateParts(string ItemId, double Neighbourhood, string? Because, double Embedding, double Own);
+public readonly record struct CandidateParts(
+    string ItemId, double Neighbourhood, string? Because, double Embedding, double Own, double ItemToItem = 0, string? ItemToItemBecause = null);
 
 /// <summary>
-/// score(u,j) = w_n * nb(u,j) / max nb(u,.) + w_e * x_u.y_j + w_r * r(u,j) / max r(u,.): the neighbourhood score and
-/// the user's own (repeat) affinity scaled to [0, 1] for this user, so one set of weights suits light and heavy shoppers
-/// alike, and the embedding's predicted preference, which is on that scale already. A component a candidate lacks
-/// counts 0. Candidates are the union of the inputs, which the caller has filtered already.
+/// score(u,j) = w_n * nb(u,j) / max nb(u,.) + w_e * x_u.y_j + w_r * r(u,j) / max r(u,.) + w_i * ii(u,j) / max ii(u,.):
+/// the neighbourhood score, the user's own (repeat) affinity and the item-to-item (EASE) score scaled to [0, 1] for
+/// this user, so one set of weights suits light and heavy shoppers alike, and the embedding's predicted preference,
+/// which is on that scale already. A component a candidate lacks counts 0. Candidates are the union of the inputs,
+/// which the caller has filtered already.
 /// </summary>
 public static class HybridScoring
 {
@@ -28,16 +34,19 @@ public static class HybridScoring
         IReadOnlyList<ScoredItem> neighbourhood,
         IReadOnlyList<(string ItemId, double Score)> embedding,
         IReadOnlyList<(string ItemId, double Affinity)> own,
-        BlendWeights weights) => Rank(Parts(neighbourhood, embedding, own), weights);
+        BlendWeights weights,
+        IReadOnlyList<ScoredItem>? itemToItem = null) => Rank(Parts(neighbourhood, embedding, own, itemToItem ?? []), weights);
 
-    /// <summary>Every candidate's three parts, unweighted: neighbourhood and own affinity scaled to [0, 1] for this user.</summary>
+    /// <summary>Every candidate's parts, unweighted: all but the embedding scaled to [0, 1] for this user.</summary>
     public static List<CandidateParts> Parts(
         IReadOnlyList<ScoredItem> neighbourhood,
         IReadOnlyList<(string ItemId, double Score)> embedding,
-        IReadOnlyList<(string ItemId, double Affinity)> own)
+        IReadOnlyList<(string ItemId, double Affinity)> own,
+        IReadOnlyList<ScoredItem> itemToItem)
     {
         var maxNeighbourhood = neighbourhood.Count == 0 ? 0 : neighbourhood.Max(n => n.Score);
         var maxOwn = own.Count == 0 ? 0 : own.Max(o => o.Affinity);
+        var maxItemToItem = itemToItem.Count == 0 ? 0 : itemToItem.Max(i => i.Score);
         var parts = new Dictionary<string, CandidateParts>(StringComparer.Ordinal);
         foreach (var n in neighbourhood)
         {
@@ -51,23 +60,34 @@ public static class HybridScoring
         {
             parts[item] = (parts.TryGetValue(item, out var p) ? p : new CandidateParts(item, 0, null, 0, 0)) with { Own = maxOwn > 0 ? affinity / maxOwn : 0 };
         }
+        foreach (var i in itemToItem)
+        {
+            parts[i.ItemId] = (parts.TryGetValue(i.ItemId, out var p) ? p : new CandidateParts(i.ItemId, 0, null, 0, 0)) with
+            {
+                ItemToItem = maxItemToItem > 0 ? i.Score / maxItemToItem : 0,
+                ItemToItemBecause = i.Because,
+            };
+        }
         return parts.Values.ToList();
     }
 
     public static List<HybridItem> Rank(IEnumerable<CandidateParts> parts, BlendWeights weights) => parts
         .Select(p =>
         {
-            var (nb, emb, mine) = (weights.Neighbourhood * p.Neighbourhood, weights.Embedding * p.Embedding, weights.Repeat * p.Own);
-            var source = mine > 0 && mine >= nb && mine >= emb ? ScoreSource.Own
+            var (nb, emb, mine, learned) = (
+                weights.Neighbourhood * p.Neighbourhood, weights.Embedding * p.Embedding, weights.Repeat * p.Own, weights.ItemToItem * p.ItemToItem);
+            var source = mine > 0 && mine >= nb && mine >= emb && mine >= learned ? ScoreSource.Own
+                : learned > nb && learned > emb ? ScoreSource.ItemToItem
                 : emb > nb ? ScoreSource.Embedding
                 : ScoreSource.Neighbourhood;
             var because = source switch
             {
                 ScoreSource.Own => p.ItemId,
                 ScoreSource.Neighbourhood => p.Because,
+                ScoreSource.ItemToItem => p.ItemToItemBecause,
                 _ => null,
             };
-            return new HybridItem(p.ItemId, nb + emb + mine, source, because);
+            return new HybridItem(p.ItemId, nb + emb + mine + learned, source, because);
         })
         .OrderByDescending(h => h.Score)
         .ThenBy(h => h.ItemId, StringComparer.Ordinal)

@@ -1,4 +1,3 @@
-using System.Numerics;
 using MathNet.Numerics.Providers.LinearAlgebra;
 
 namespace OrleansReco.Grains.Model;
@@ -170,25 +169,10 @@ public static class ImplicitAls
             for (var i = 0; i < f; i++)
             {
                 b[i] += (1 + extra) * y[i];
-                AddScaled(a.AsSpan(i * f + i, f - i), y.AsSpan(i), extra * y[i]);
+                VectorMath.AddScaled(a.AsSpan(i * f + i, f - i), y.AsSpan(i), extra * y[i]);
             }
         }
         Symmetrise(a, f);
-    }
-
-    /// <summary>target += scale * source, a SIMD vector at a time: the inner loop of every solve.</summary>
-    private static void AddScaled(Span<double> target, ReadOnlySpan<double> source, double scale)
-    {
-        var i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var factor = new Vector<double>(scale);
-            for (; i <= target.Length - Vector<double>.Count; i += Vector<double>.Count)
-            {
-                (new Vector<double>(target[i..]) + factor * new Vector<double>(source[i..])).CopyTo(target[i..]);
-            }
-        }
-        for (; i < target.Length; i++) target[i] += scale * source[i];
     }
 
     private static void Symmetrise(double[] matrix, int order)

@@ -25,7 +25,8 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
         var items = new List<RecommendedItem>(request.Count);
         if (context.Personalization && context.History.Count > 0)
         {
-            var weights = request.Weights ?? new BlendWeights(_options.NeighbourhoodWeight, _options.EmbeddingWeight, _options.RepeatWeight);
+            var weights = request.Weights
+                ?? new BlendWeights(_options.NeighbourhoodWeight, _options.EmbeddingWeight, _options.RepeatWeight, _options.EaseWeight);
             if (!repeat) weights = weights with { Repeat = 0 };
             items.AddRange(await Personalised(context, excluded, request.Category, request.Count, weights));
         }
@@ -65,9 +66,10 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
 
     /// <summary>
     /// Candidates from the neighbourhoods of the top history items, from the embedding (one model version, the
-    /// user's vector folded in against it if the user grain's is from another) and, in repeat-aware mode, from the
-    /// user's own history; ranked by <see cref="HybridScoring"/>. An item's category is known only from a
-    /// neighbourhood, so with a category filter only items some neighbourhood listed in it can appear.
+    /// user's vector folded in against it if the user grain's is from another), from the same version's item-to-item
+    /// weights over the whole history and, in repeat-aware mode, from the user's own history; ranked by
+    /// <see cref="HybridScoring"/>. An item's category is known only from a neighbourhood, so with a category filter
+    /// only items some neighbourhood listed in it can appear.
     /// </summary>
     private async Task<List<RecommendedItem>> Personalised(
         UserContext context, HashSet<string> excluded, string? category, int count, BlendWeights weights)
@@ -81,6 +83,7 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
                 ScoreSource.Own => new RecommendedItem(h.ItemId, h.Score, h.Because, RecommendationReason.Repeat),
                 // Suggested for the user's tastes as a whole; named after the history item most like it.
                 ScoreSource.Embedding => new RecommendedItem(h.ItemId, h.Score, model!.MostAlike(h.ItemId, historyItems), RecommendationReason.Embedding),
+                // Neighbourhood or learned item-to-item weights: both name the history item that added most.
                 _ => new RecommendedItem(h.ItemId, h.Score, h.Because, RecommendationReason.Similar),
             })
             .ToList();
@@ -92,7 +95,7 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
         if (!context.Personalization || context.History.Count == 0) return [];
         var repeat = request.Mode == RecommendationMode.Repeat;
         // Every part is gathered (weight 1), whatever the configured blend.
-        var (parts, _) = await CandidateParts(context, Excluded(request, context), request.Category, new BlendWeights(1, 1, repeat ? 1 : 0));
+        var (parts, _) = await CandidateParts(context, Excluded(request, context), request.Category, new BlendWeights(1, 1, repeat ? 1 : 0, 1));
 
         var shards = parts.GroupBy(p => ShardPlacement.Shard(p.ItemId, _options.IndexShards));
         var stats = (await Task.WhenAll(shards.Select(g =>
@@ -103,7 +106,7 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
         return parts
             .OrderBy(p => p.ItemId, StringComparer.Ordinal)
             .Select(p => new CandidateFeatures(p.ItemId, p.Neighbourhood, p.Embedding, p.Own,
-                stats.TryGetValue(p.ItemId, out var s) ? s.PopularityLog2 : double.NegativeInfinity, history.Contains(p.ItemId)))
+                stats.TryGetValue(p.ItemId, out var s) ? s.PopularityLog2 : double.NegativeInfinity, history.Contains(p.ItemId), p.ItemToItem))
             .ToList();
     }
 
@@ -145,24 +148,40 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
             ? context.History.Where(h => Allowed(h.ItemId)).Select(h => (h.ItemId, h.RepeatAffinity)).ToList()
             : [];
 
-        var model = weights.Embedding > 0 ? await models.CurrentAsync() : null;
-        var vector = model is null ? null
+        var history = context.History.Select(h => (h.ItemId, h.Affinity)).ToList();
+        var model = weights.Embedding > 0 || weights.ItemToItem > 0 ? await models.CurrentAsync() : null;
+        var vector = model is null || weights.Embedding <= 0 ? null
             : context.Embedding is { } held && held.Version == model.Version ? held.Vector
-            : model.FoldIn(context.History.Select(h => (h.ItemId, h.Affinity)));
-        var embedding = new List<(string ItemId, double Score)>();
-        if (model is not null && vector is not null)
+            : model.FoldIn(history);
+        var itemToItemScores = model is not null && weights.ItemToItem > 0 ? model.ItemToItem(history) : null;
+
+        // Each trained part adds its own best candidates, then scores every candidate of the union that it knows.
+        var candidates = neighbourhood.Select(n => n.ItemId).Concat(own.Select(o => o.ItemId)).ToHashSet(StringComparer.Ordinal);
+        if (vector is not null)
         {
-            embedding.AddRange(model.Top(vector, _options.EmbeddingCandidates, Allowed));
-            var listed = embedding.Select(e => e.ItemId).ToHashSet(StringComparer.Ordinal);
-            foreach (var other in neighbourhood.Select(n => n.ItemId).Concat(own.Select(o => o.ItemId)))
+            candidates.UnionWith(model!.Top(vector, _options.EmbeddingCandidates, Allowed).Select(e => e.ItemId));
+        }
+        if (itemToItemScores is not null)
+        {
+            candidates.UnionWith(itemToItemScores.Top(_options.EmbeddingCandidates, Allowed).Select(i => i.ItemId));
+        }
+        var embedding = new List<(string ItemId, double Score)>();
+        if (vector is not null)
+        {
+            foreach (var candidate in candidates)
             {
-                if (listed.Add(other) && model.Score(vector, other) is { } score)
-                {
-                    embedding.Add((other, score));
-                }
+                if (model!.Score(vector, candidate) is { } score) embedding.Add((candidate, score));
+            }
+        }
+        var itemToItem = new List<ScoredItem>();
+        if (itemToItemScores is not null)
+        {
+            foreach (var candidate in candidates)
+            {
+                if (itemToItemScores.Find(candidate) is { } scored) itemToItem.Add(scored);
             }
         }
 
-        return (HybridScoring.Parts(neighbourhood, embedding, own), model);
+        return (HybridScoring.Parts(neighbourhood, embedding, own, itemToItem), model);
     }
 }

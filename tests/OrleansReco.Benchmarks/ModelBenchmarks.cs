@@ -10,6 +10,12 @@ public class ModelBenchmarks
     [Benchmark(Description = "score: 20 history items x 50 neighbours")]
     public int Score() => _workload.Score().Count;
 
+    [Benchmark(Description = "item-to-item by dictionary: 200 history items x 100 weights")]
+    public int ItemToItemByDictionary() => _workload.ItemToItemByDictionary();
+
+    [Benchmark(Description = "item-to-item: 200 history items x 100 weights")]
+    public int ItemToItem() => _workload.ItemToItem();
+
     [Benchmark(Description = "neighbourhood: top-50 of 2,000 co-items")]
     public int BuildNeighbourhood() => _workload.BuildNeighbourhood().Count;
 

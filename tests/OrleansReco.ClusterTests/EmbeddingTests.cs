@@ -13,6 +13,7 @@ public sealed class EmbeddingTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly BlendWeights EmbeddingOnly = new(Neighbourhood: 0, Embedding: 1, Repeat: 0);
+    private static readonly BlendWeights ItemToItemOnly = new(Neighbourhood: 0, Embedding: 0, Repeat: 0, ItemToItem: 1);
     private InProcessTestCluster _cluster = null!;
 
     private IClusterClient Client => _cluster.Client;
@@ -74,6 +75,29 @@ public sealed class EmbeddingTests : IAsyncLifetime
         Assert.NotEqual(first.Embedding.Vector, second.Embedding!.Vector);
         var after = await EmbeddingRecommendations("newcomer", 2);
         Assert.All(after.Items, item => Assert.StartsWith("b-", item.ItemId));
+    }
+
+    [Fact]
+    public async Task Item_to_item_weights_of_the_model_follow_each_event_and_name_the_history_item_behind_them()
+    {
+        await TwoTastes();
+        var model = await Train();
+        Assert.Equal(12, model.EaseItems);
+        var user = Client.GetGrain<IUserGrain>("newcomer");
+        var recommend = () => Client.GetGrain<IRecommenderGrain>(0).Recommend(
+            "newcomer", new RecommendationRequest(3, ExcludeSeen: true, null, [], Weights: ItemToItemOnly));
+
+        await user.Record([new BehaviourEvent("a-0", EventType.Purchase, Start.AddDays(1))]);
+        var before = await recommend();
+        Assert.True(before.Personalized);
+        Assert.All(before.Items, item => Assert.StartsWith("a-", item.ItemId));
+        Assert.All(before.Items, item => Assert.Equal((RecommendationReason.Similar, "a-0"), (item.Reason, item.Because)));
+
+        // No training in between: the weights are summed over the history as it is now.
+        await user.Record(Enumerable.Range(0, 4).Select(i => new BehaviourEvent($"b-{i}", EventType.Purchase, Start.AddDays(40))).ToList());
+        var after = await recommend();
+        Assert.All(after.Items.Take(2), item => Assert.StartsWith("b-", item.ItemId));
+        Assert.All(after.Items.Take(2), item => Assert.StartsWith("b-", item.Because));
     }
 
     [Fact]

@@ -90,6 +90,7 @@ public sealed class ErasureExactnessTests : IAsyncLifetime
         var withoutX = await Train(_withoutX);
         var beforeErasure = await Train(_withX);
         Assert.False(VectorsClose(withoutX, beforeErasure.Vectors), "x's history must have shaped the first model");
+        Assert.False(WeightsClose(withoutX, beforeErasure.Weights), "x's history must have shaped the first item-to-item weights");
 
         await EraseX();
         var status = await _withX.Client.GetGrain<IEmbeddingTrainerGrain>(0).GetStatus();
@@ -98,6 +99,8 @@ public sealed class ErasureExactnessTests : IAsyncLifetime
 
         Assert.Equal(withoutX.Manifest.Users, afterErasure.Manifest.Users);
         Assert.True(VectorsClose(withoutX, afterErasure.Vectors), "the retrained model must not depend on x");
+        Assert.True(WeightsClose(withoutX, afterErasure.Weights), "the retrained item-to-item weights must not depend on x");
+        Assert.Equal(ItemCount, afterErasure.Manifest.EaseItems);
         Assert.False((await _withX.Client.GetGrain<IEmbeddingTrainerGrain>(0).GetStatus()).ErasedSinceTraining);
         // The superseded version is gone from storage too: a fresh read of every shard finds nothing.
         foreach (var shard in Enumerable.Range(0, beforeErasure.Manifest.Shards))
@@ -112,7 +115,7 @@ public sealed class ErasureExactnessTests : IAsyncLifetime
             new ResultComparer(scoreTolerance: 1e-5));
     }
 
-    private sealed record TrainedModel(EmbeddingManifest Manifest, Dictionary<string, float[]> Vectors);
+    private sealed record TrainedModel(EmbeddingManifest Manifest, Dictionary<string, float[]> Vectors, Dictionary<string, ItemWeight[]> Weights);
 
     private static async Task<TrainedModel> Train(InProcessTestCluster cluster)
     {
@@ -125,21 +128,30 @@ public sealed class ErasureExactnessTests : IAsyncLifetime
         Assert.Null(status.LastError);
         var manifest = status.Current!;
         var vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        var weights = new Dictionary<string, ItemWeight[]>(StringComparer.Ordinal);
         foreach (var shard in Enumerable.Range(0, manifest.Shards))
         {
-            foreach (var (item, vector) in (await cluster.Client.GetGrain<IEmbeddingShardGrain>($"{manifest.Version}/{shard}").Get()).Vectors)
-            {
-                vectors.Add(item, vector);
-            }
+            var published = await cluster.Client.GetGrain<IEmbeddingShardGrain>($"{manifest.Version}/{shard}").Get();
+            foreach (var (item, vector) in published.Vectors) vectors.Add(item, vector);
+            foreach (var (item, row) in published.Weights!) weights.Add(item, row);
         }
         Assert.Equal(manifest.Items, vectors.Count);
-        return new TrainedModel(manifest, vectors);
+        Assert.Equal(manifest.EaseItems, weights.Count);
+        return new TrainedModel(manifest, vectors, weights);
     }
 
     private static bool VectorsClose(TrainedModel expected, Dictionary<string, float[]> actual) =>
         expected.Vectors.Count == actual.Count
         && expected.Vectors.All(kv => actual.TryGetValue(kv.Key, out var other)
             && kv.Value.Zip(other).All(p => Math.Abs(p.First - p.Second) <= 1e-5 * Math.Max(1, Math.Abs(p.First))));
+
+    /// <summary>The same items, each with the same weights to the same items, equal to rounding.</summary>
+    private static bool WeightsClose(TrainedModel expected, Dictionary<string, ItemWeight[]> actual) =>
+        expected.Weights.Count == actual.Count
+        && expected.Weights.All(kv => actual.TryGetValue(kv.Key, out var other)
+            && kv.Value.Length == other.Length
+            && kv.Value.OrderBy(w => w.ItemId, StringComparer.Ordinal).Zip(other.OrderBy(w => w.ItemId, StringComparer.Ordinal)).All(p =>
+                p.First.ItemId == p.Second.ItemId && Math.Abs(p.First.Weight - p.Second.Weight) <= 1e-5 * Math.Max(1, Math.Abs(p.First.Weight))));
 
     public async Task DisposeAsync()
     {

@@ -79,6 +79,24 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Score_against_another_lists_file_prints_the_paired_ndcg_difference()
+    {
+        var test = Path.Combine(_directory, "test.tsv");
+        var before = Path.Combine(_directory, "before.tsv");
+        var after = Path.Combine(_directory, "after.tsv");
+        File.WriteAllLines(test, ["u1	i1	1	1300000000", "u2	i2	1	1300000000"]);
+        File.WriteAllLines(before, ["u1	x	1	0.5", "u2	x	1	0.5"]);
+        File.WriteAllLines(after, ["u1	i1	1	0.5", "u2	x	1	0.5"]);
+        var environment = TestEnvironment.Create();
+
+        var exit = await ToolsApp.RunAsync(["score", "--test", test, "--recs", after, "--k", "1", "--against", before], environment, CancellationToken.None);
+
+        // Differences +1 and 0: mean 0.5, standard error sqrt(0.5 / 2) = 0.5.
+        Assert.Equal(ExitCodes.Success, exit);
+        Assert.Contains("nDCG@1 minus that of before.tsv: +0.5000 (paired standard error 0.5000; 1 of 2 users' scores differ)", environment.Out.ToString());
+    }
+
+    [Fact]
     public async Task A_malformed_training_line_stops_with_its_line_number()
     {
         var train = Path.Combine(_directory, "bad.tsv");
@@ -105,10 +123,10 @@ public sealed class EvaluateCommandTests : IDisposable
         var (train, test) = _groups.Write(_directory);
         var environment = TestEnvironment.Create();
 
-        var exit = await ToolsApp.RunAsync(["evaluate", "--train", train, "--test", test, "--k", "4", "--model", "EmbeddingFactors=8,EmbeddingSweeps=3"], environment, CancellationToken.None);
+        var exit = await ToolsApp.RunAsync(["evaluate", "--train", train, "--test", test, "--k", "4", "--model", "EmbeddingFactors=8,EmbeddingSweeps=3,EaseMaxItems=10"], environment, CancellationToken.None);
 
         Assert.Equal(ExitCodes.Success, exit);
-        Assert.Contains("embedding model 1: 40 users, 24 items, 240 interactions, 8 factors, 3 sweeps", environment.Out.ToString());
+        Assert.Contains("embedding model 1: 40 users, 24 items (10 with item-to-item weights), 240 interactions, 8 factors, 3 sweeps", environment.Out.ToString());
     }
 
     [Theory]

@@ -92,4 +92,39 @@ public sealed class SimilarityAndScoringTests
         Assert.Equal(["b", "c"], ranked.Select(r => r.ItemId));
         Assert.All(ranked, r => Assert.Equal(ScoreSource.Neighbourhood, r.Source));
     }
+
+    [Fact]
+    public void Hybrid_score_scales_the_item_to_item_part_per_user_and_names_its_strongest_history_item()
+    {
+        // Item-to-item scores 2 and 0.5 scale to 1 and 0.25 (the negative -1 to -0.5); neighbourhood 4 scales to 1.
+        ScoredItem[] neighbourhood = [new("b", 4, "h1")];
+        ScoredItem[] itemToItem = [new("c", 2, "h3"), new("b", 0.5, "h2"), new("e", -1, "h4")];
+
+        var ranked = HybridScoring.Rank(neighbourhood, [], [], new BlendWeights(1, 0, 0, ItemToItem: 2), itemToItem);
+
+        // c = 2 * 1 (item-to-item, because h3); b = 1 + 2 * 0.25 (neighbourhood, because h1); e = 2 * -0.5.
+        Assert.Equal(
+            [("c", 2.0, ScoreSource.ItemToItem, "h3"), ("b", 1.5, ScoreSource.Neighbourhood, "h1"), ("e", -1.0, ScoreSource.Neighbourhood, null)],
+            ranked.Select(r => (r.ItemId, Math.Round(r.Score, 9), r.Source, r.Because)));
+    }
+
+    [Fact]
+    public void Item_to_item_scores_sum_the_history_affinities_times_the_learned_weights()
+    {
+        var settings = new AlsSettings(1, 1, 1, 1, 1);
+        var weights = new Dictionary<string, ItemWeight[]>
+        {
+            ["h1"] = [new("x", 0.5f), new("y", -0.25f)],
+            ["h2"] = [new("x", 0.25f), new("z", 1f)],
+        };
+        var model = new EmbeddingModel(1, settings, [("h1", [1f]), ("h2", [1f]), ("x", [1f]), ("y", [1f]), ("z", [1f])], weights);
+
+        var scores = model.ItemToItem([("h1", 2.0), ("h2", 4.0), ("unknown", 9.0)]);
+
+        // x = 2 * 0.5 + 4 * 0.25 (h1 and h2 add 1 each: the first stays named); y = 2 * -0.25; z = 4 * 1, not allowed.
+        Assert.Equal([new ScoredItem("x", 2, "h1"), new ScoredItem("y", -0.5, "h1")], scores.Top(10, item => item != "z"));
+        Assert.Equal([new ScoredItem("z", 4, "h2")], scores.Top(1, _ => true));
+        Assert.Equal(new ScoredItem("z", 4, "h2"), scores.Find("z"));
+        Assert.Null(scores.Find("h1"));
+    }
 }

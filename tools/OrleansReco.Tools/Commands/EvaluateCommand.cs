@@ -22,7 +22,7 @@ public sealed class EvaluateCommand : ICommand
     public CommandSpec Spec { get; } = new(
         "evaluate",
         "Replay training events through an in-process cluster (or a running gateway), recommend for each test user and print MAP, nDCG, precision and recall at k.",
-        "evaluate --train FILE --test FILE [--k 10] [--mode discovery|repeat] [--out FILE] [--gateway URL] [--silos N] [--embedding-weight W,..] [--repeat-weight W,..] [--model NAME=VALUE,..]",
+        "evaluate --train FILE --test FILE [--k 10] [--mode discovery|repeat] [--out FILE] [--gateway URL] [--silos N] [--embedding-weight W,..] [--ease-weight W,..] [--repeat-weight W,..] [--model NAME=VALUE,..]",
         [
             new("train", "FILE", "Training events: user item rating timestamp (tab/space separated, .gz or plain)."),
             new("test", "FILE", "Test events, same format: a user's distinct items are what counts as relevant."),
@@ -30,6 +30,7 @@ public sealed class EvaluateCommand : ICommand
             new("mode", "MODE", "discovery (default): items the user has in train are removed; repeat: nothing removed."),
             new("out", "FILE", "Write the lists as user item rank score (rank 1 best)."),
             new("embedding-weight", "W[,W...]", "Weight of the embedding score in the blend (default: the model's)."),
+            new("ease-weight", "W[,W...]", "Weight of the item-to-item (EASE) score in the blend (default: the model's)."),
             new("repeat-weight", "W[,W...]", "Repeat mode: weight of the user's own affinity (default: the model's)."),
             new("learn-blend", null, "Also train LambdaRank on the candidates' features (two-fold over the test users) and print its nDCG beside the linear blend's on the same candidates. Use a validation window."),
             new("model", "NAME=VALUE[,...]", "Model settings for this run, as in the Reco:Model configuration section (e.g. HistoryFanOut=40,HalfLife=14.00:00:00): to tune on a validation window."),
@@ -63,10 +64,13 @@ public sealed class EvaluateCommand : ICommand
         var outPath = args.String("out");
         var modelSettings = ParseModelSettings(args.String("model"));
         IReadOnlyList<double?> embeddingWeights = args.String("embedding-weight") is { } e ? ParseWeights("embedding-weight", e) : [null];
+        IReadOnlyList<double?> easeWeights = args.String("ease-weight") is { } ii ? ParseWeights("ease-weight", ii) : [null];
         IReadOnlyList<double?> repeatWeights = args.String("repeat-weight") is { } r ? ParseWeights("repeat-weight", r) : [null];
         if (discovery && repeatWeights[0] is not null) throw new UsageException("--repeat-weight applies to --mode repeat only.");
         // Every combination is scored on the same replay and model; --out gets the first.
-        var weights = embeddingWeights.SelectMany(ew => repeatWeights.Select(rw => (Embedding: ew, Repeat: rw))).ToList();
+        var weights = embeddingWeights
+            .SelectMany(ew => easeWeights.SelectMany(iw => repeatWeights.Select(rw => new WeightChoice(ew, iw, rw))))
+            .ToList();
 
         var relevant = test
             .GroupBy(e => e.UserId, StringComparer.Ordinal)
@@ -89,7 +93,7 @@ public sealed class EvaluateCommand : ICommand
 
         var model = await TrainModelAsync(cluster, cancellationToken);
         PrintModel(environment, model is null ? null : new ModelSummary(model.Version, model.Users, model.Items, model.Interactions, model.Factors, model.Sweeps,
-            model.ReadTime.TotalSeconds, model.TrainTime.TotalSeconds, model.TrainingBytes), inProcess: true);
+            model.ReadTime.TotalSeconds, model.TrainTime.TotalSeconds, model.TrainingBytes, model.EaseItems), inProcess: true);
 
         await Task.Delay(EvaluationCluster.ModelRefreshPeriod, cancellationToken); // every silo now serves the new model
 
@@ -121,17 +125,23 @@ public sealed class EvaluateCommand : ICommand
         return ExitCodes.Success;
 
         // Discovery removes everything the user has in train, also what their bounded history has forgotten.
-        RecommendationRequest Request(string user, (double? Embedding, double? Repeat) w) => new(k, ExcludeSeen: discovery, Category: null,
+        RecommendationRequest Request(string user, WeightChoice w) => new(k, ExcludeSeen: discovery, Category: null,
             Exclude: discovery ? trainItems.GetValueOrDefault(user) ?? [] : [],
             Mode: discovery ? RecommendationMode.Discovery : RecommendationMode.Repeat,
-            Weights: w == (null, null) ? null : Blend(w));
+            Weights: w == WeightChoice.Defaults ? null : Blend(w));
 
-        BlendWeights Blend((double? Embedding, double? Repeat) w) =>
-            new(defaults.NeighbourhoodWeight, w.Embedding ?? defaults.EmbeddingWeight, w.Repeat ?? defaults.RepeatWeight);
+        BlendWeights Blend(WeightChoice w) => new(
+            defaults.NeighbourhoodWeight, w.Embedding ?? defaults.EmbeddingWeight, w.Repeat ?? defaults.RepeatWeight, w.Ease ?? defaults.EaseWeight);
     }
 
     /// <summary>Options that change the in-process cluster or ask it what the HTTP API does not offer.</summary>
-    private static readonly string[] InProcessOnly = ["silos", "model", "embedding-weight", "repeat-weight", "learn-blend"];
+    private static readonly string[] InProcessOnly = ["silos", "model", "embedding-weight", "ease-weight", "repeat-weight", "learn-blend"];
+
+    /// <summary>Blend weights of one scoring pass; null: the model's.</summary>
+    private sealed record WeightChoice(double? Embedding, double? Ease, double? Repeat)
+    {
+        public static readonly WeightChoice Defaults = new(null, null, null);
+    }
 
     /// <summary>
     /// The same evaluation over HTTP against a running gateway: the training events are posted to
@@ -199,7 +209,8 @@ public sealed class EvaluateCommand : ICommand
         environment.Out.WriteLine(model is null
             ? "embedding model: none (no history)"
             : string.Create(CultureInfo.InvariantCulture,
-                $"embedding model {model.Version}: {model.Users:N0} users, {model.Items:N0} items, {model.Interactions:N0} interactions, {model.Factors} factors, {model.Sweeps} sweeps; " +
+                $"embedding model {model.Version}: {model.Users:N0} users, {model.Items:N0} items ({model.EaseItems:N0} with item-to-item weights), " +
+                $"{model.Interactions:N0} interactions, {model.Factors} factors, {model.Sweeps} sweeps; " +
                 $"read {model.ReadSeconds:F1} s, trained {model.TrainSeconds:F1} s, training data {model.TrainingBytes / 1048576.0:F1} MiB")
                 + (inProcess ? $"; process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB" : ""));
 
@@ -239,8 +250,9 @@ public sealed class EvaluateCommand : ICommand
             ? (double?)weight
             : throw new UsageException($"--{option} takes numbers from 0 to 1e6, comma-separated, not '{part}'.")).ToList();
 
-    private static string Label((double? Embedding, double? Repeat) weights) =>
+    private static string Label(WeightChoice weights) =>
         (weights.Embedding is { } e ? string.Create(CultureInfo.InvariantCulture, $"embedding weight {e:G4}: ") : "")
+        + (weights.Ease is { } i ? string.Create(CultureInfo.InvariantCulture, $"ease weight {i:G4}: ") : "")
         + (weights.Repeat is { } r ? string.Create(CultureInfo.InvariantCulture, $"repeat weight {r:G4}: ") : "");
 
     /// <summary>Trains the embedding model inside the cluster, as <c>POST /v1/admin/model/train</c> does.</summary>

@@ -41,7 +41,7 @@ public static class LearnedBlend
                     .OrderByDescending(x => x.Score).ThenBy(x => x.ItemId, StringComparer.Ordinal)
                     .Take(k).Select(x => x.ItemId).ToList();
                 // The product's own blend, on the same parts.
-                linear[user] = HybridScoring.Rank(list.Select(c => new CandidateParts(c.ItemId, c.Neighbourhood, null, c.Embedding, c.Own)), weights)
+                linear[user] = HybridScoring.Rank(list.Select(c => new CandidateParts(c.ItemId, c.Neighbourhood, null, c.Embedding, c.Own, c.ItemToItem)), weights)
                     .Take(k).Select(h => h.ItemId).ToList();
             }
         }
@@ -80,6 +80,7 @@ public static class LearnedBlend
             (float)c.Own,
             double.IsNegativeInfinity(c.PopularityLog2) ? -1e4f : (float)c.PopularityLog2,
             c.InHistory ? 1f : 0f,
+            (float)c.ItemToItem,
         ],
     };
 
@@ -89,7 +90,7 @@ public static class LearnedBlend
 
         public uint Group { get; set; }
 
-        [VectorType(5)]
+        [VectorType(6)]
         public float[] Features { get; set; } = [];
     }
 

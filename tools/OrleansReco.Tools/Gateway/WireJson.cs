@@ -17,7 +17,7 @@ internal sealed record RecommendationsBody(IReadOnlyList<RecommendationBody> Ite
 /// <summary>The summary of a published model in <c>GET /v1/admin/model</c>.</summary>
 public sealed record ModelSummary(
     long Version, int Users, int Items, long Interactions, int Factors, int Sweeps,
-    double ReadSeconds, double TrainSeconds, long TrainingBytes);
+    double ReadSeconds, double TrainSeconds, long TrainingBytes, int EaseItems);
 
 internal sealed record ModelStatusBody(bool Training, string? LastError, ModelSummary? Current);
 
