@@ -3,10 +3,11 @@ namespace OrleansReco.Grains.Interfaces;
 /// <summary>
 /// A user's history entry as the recommender sees it: <see cref="Affinity"/> (decayed event weights) drives
 /// neighbourhoods and the embedding, <see cref="RepeatAffinity"/> (frequency times recency, on a longer half-life)
-/// ranks the user's own items in repeat-aware mode.
+/// ranks the user's own items in repeat-aware mode; <see cref="LastSeen"/> (unix seconds, event time) is when the
+/// user last acted on the item, for training that weighs entries by their age across all users.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.HistoryAffinity")]
-public sealed record HistoryAffinity(string ItemId, double Affinity, bool Purchased, double RepeatAffinity);
+public sealed record HistoryAffinity(string ItemId, double Affinity, bool Purchased, double RepeatAffinity, long LastSeen = 0);
 
 /// <summary>The user's vector folded in against the item vectors of model <see cref="Version"/>.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.UserEmbedding")]

@@ -111,13 +111,15 @@ public sealed class EmbeddingTrainerGrain(
         var settings = AlsSettings.From(_options);
         var read = Stopwatch.StartNew();
         var histories = await ReadHistories();
-        var matrix = InteractionMatrix.From(histories);
+        var matrix = InteractionMatrix.From(histories.Select(h => (h.User, (IReadOnlyList<(string, double)>)h.Items.Select(x => (x.ItemId, x.Affinity)).ToList())));
         read.Stop();
 
         var train = Stopwatch.StartNew();
         var factors = await Task.Run(() => ImplicitAls.Train(matrix, settings));
         var ease = EaseSettings.From(_options);
-        var weights = ease.MaxItems > 0 ? await Task.Run(() => Ease.Train(matrix, ease)) : [];
+        var weights = ease.MaxItems > 0
+            ? await Task.Run(() => Ease.Train(InteractionMatrix.From(Ease.RecencyRows(histories, _options.EaseHalfLife)), ease))
+            : [];
         train.Stop();
 
         var version = (state.State.Current?.Version ?? 0) + 1;
@@ -144,15 +146,15 @@ public sealed class EmbeddingTrainerGrain(
             read.Elapsed, train.Elapsed, trainingBytes, weights.Count, ease.Regularization);
     }
 
-    /// <summary>Every keyed user's current history with its decayed affinities, as the user grain holds it.</summary>
-    private async Task<List<(string User, IReadOnlyList<(string Item, double Strength)> Items)>> ReadHistories()
+    /// <summary>Every keyed user's current history with its decayed affinities and times, as the user grain holds it.</summary>
+    private async Task<List<(string User, IReadOnlyList<HistoryAffinity> Items)>> ReadHistories()
     {
         var owners = new List<GrainId>();
         await foreach (var key in keys.ListAsync())
         {
             owners.Add(key.Owner);
         }
-        var histories = new List<(string, IReadOnlyList<(string, double)>)>(owners.Count);
+        var histories = new List<(string, IReadOnlyList<HistoryAffinity>)>(owners.Count);
         foreach (var chunk in owners.Chunk(ReadParallelism))
         {
             var read = await Task.WhenAll(chunk.Select(owner => GrainFactory.GetGrain(owner).AsReference<IUserGrain>().GetTrainingHistory()));
@@ -160,7 +162,7 @@ public sealed class EmbeddingTrainerGrain(
             {
                 if (read[n].Count > 0)
                 {
-                    histories.Add((chunk[n].ToString(), read[n].Select(h => (h.ItemId, h.Affinity)).ToList()));
+                    histories.Add((chunk[n].ToString(), read[n]));
                 }
             }
         }

@@ -18,13 +18,30 @@ public sealed record EaseSettings(double Regularization, int MaxItems, int Neigh
 /// <summary>
 /// EASE (Steck 2019): the item-to-item weights B that best rebuild each user's history row from the user's other
 /// items, min |X - XB|^2 + lambda |B|^2 with a zero diagonal, in closed form: P = (X^T X + lambda I)^-1,
-/// B(i,j) = -P(i,j) / P(j,j). X is binary (who holds what), so a heavy shopper does not outweigh many light ones.
+/// B(i,j) = -P(i,j) / P(j,j). X holds the matrix's values: the trainer passes <see cref="RecencyRows"/>, each entry
+/// decayed by its age relative to the newest event of all, so the weights follow what shoppers buy together now
+/// (a shop's season) rather than all year; not the affinity, so a heavy shopper does not outweigh many light ones.
 /// The inverse is dense and cubic in the items, so only the <see cref="EaseSettings.MaxItems"/> items held by most
 /// users take part; each keeps its <see cref="EaseSettings.Neighbours"/> weights of largest magnitude (negative
 /// weights too: they say an item makes another less likely). Deterministic: the same histories give the same weights.
 /// </summary>
 public static class Ease
 {
+    /// <summary>
+    /// Each history entry weighted 2^(-(newest - last seen) / half-life), newest being the latest event of any history:
+    /// event time, so a replay trains what the live shop would have. 1 for the newest entries, 1/2 a half-life before;
+    /// a zero half-life weighs every entry 1.
+    /// </summary>
+    public static IEnumerable<(string User, IReadOnlyList<(string Item, double Strength)> Items)> RecencyRows(
+        IReadOnlyList<(string User, IReadOnlyList<HistoryAffinity> Items)> histories, TimeSpan halfLife)
+    {
+        var newest = histories.SelectMany(h => h.Items).Select(x => x.LastSeen).DefaultIfEmpty().Max();
+        return histories.Select(h =>
+            (h.User, (IReadOnlyList<(string, double)>)h.Items
+                .Select(x => (x.ItemId, halfLife > TimeSpan.Zero ? EventTime.Decay(newest - x.LastSeen, halfLife) : 1.0))
+                .ToList()));
+    }
+
     /// <summary>For each covered item, its weights to other items, largest first.</summary>
     public static Dictionary<string, ItemWeight[]> Train(InteractionMatrix matrix, EaseSettings settings, CancellationToken cancellationToken = default)
     {
@@ -39,12 +56,12 @@ public static class Ease
         for (var p = 0; p < order; p++) position[covered[p]] = p;
 
         var gram = new double[order * order];
-        foreach (var row in matrix.UserItems)
+        for (var u = 0; u < matrix.UserItems.Length; u++)
         {
-            var held = row.Select(i => position[i]).Where(p => p >= 0).ToArray();
+            var held = matrix.UserItems[u].Select((i, n) => (Position: position[i], Value: matrix.UserValues[u][n])).Where(x => x.Position >= 0).ToArray();
             foreach (var a in held)
             {
-                foreach (var b in held) gram[a * order + b] += 1;
+                foreach (var b in held) gram[a.Position * order + b.Position] += a.Value * b.Value;
             }
         }
         for (var p = 0; p < order; p++) gram[p * order + p] += settings.Regularization;

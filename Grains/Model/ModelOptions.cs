@@ -58,6 +58,13 @@ public sealed class ModelOptions
     /// </summary>
     public double EaseWeight { get; set; } = 8;
 
+    /// <summary>
+    /// Half-life of an EASE training entry's weight, its age counted from the newest event of all users (not the user's
+    /// own): the weights follow what sells together now, as a seasonal shop needs. Zero: every entry weighs 1, for
+    /// catalogues where when something was bought says nothing (chosen on validation windows, docs/quality.md).
+    /// </summary>
+    public TimeSpan EaseHalfLife { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>EASE's L2 penalty lambda.</summary>
     public double EaseRegularization { get; set; } = 250;
 

@@ -243,7 +243,7 @@ public sealed class UserGrain(
 
     private List<HistoryAffinity> Affinities() => _history.Ranked()
         .Select(x => new HistoryAffinity(x.Entry.ItemId, x.Affinity, x.Entry.Purchased,
-            x.Entry.RepeatAffinityAt(_history.NewestEvent, _repeatHalfLife)))
+            x.Entry.RepeatAffinityAt(_history.NewestEvent, _repeatHalfLife), x.Entry.LastSeen))
         .ToList();
 
     /// <summary>The current embedding model may have been trained with the retracted history: a retraining is due.</summary>

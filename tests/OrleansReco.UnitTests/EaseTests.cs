@@ -53,13 +53,13 @@ public sealed class EaseTests
     }
 
     [Fact]
-    public void Weights_are_the_closed_form_solution()
+    public void Weights_are_the_closed_form_solution_for_weighted_rows()
     {
         var random = new Random(5);
-        var histories = Enumerable.Range(0, 40)
-            .Select(u => ($"u{u}", Enumerable.Range(0, 12).Where(_ => random.Next(3) == 0).Select(i => $"i{i:D2}").Append($"i{u % 12:D2}").Distinct().ToArray()))
-            .ToArray();
-        var matrix = Matrix(histories);
+        var matrix = InteractionMatrix.From(Enumerable.Range(0, 40).Select(u => ($"u{u}", (IReadOnlyList<(string, double)>)Enumerable.Range(0, 12)
+            .Where(i => i == u % 12 || random.Next(3) == 0)
+            .Select(i => ($"i{i:D2}", 0.1 + random.NextDouble()))
+            .ToList())));
         const double lambda = 2;
 
         var weights = Ease.Train(matrix, new EaseSettings(lambda, MaxItems: 100, Neighbours: 100));
@@ -67,7 +67,10 @@ public sealed class EaseTests
         // X^T X + lambda I and its inverse by MathNet, independently of the block inverse.
         var n = matrix.Items.Length;
         var x = Matrix<double>.Build.Dense(matrix.Users.Length, n);
-        for (var u = 0; u < matrix.Users.Length; u++) foreach (var i in matrix.UserItems[u]) x[u, i] = 1;
+        for (var u = 0; u < matrix.Users.Length; u++)
+        {
+            for (var e = 0; e < matrix.UserItems[u].Length; e++) x[u, matrix.UserItems[u][e]] = matrix.UserValues[u][e];
+        }
         var p = (x.Transpose() * x + lambda * Matrix<double>.Build.DenseIdentity(n)).Inverse();
         for (var i = 0; i < n; i++)
         {
@@ -78,6 +81,24 @@ public sealed class EaseTests
                 if (j != i) Assert.Equal(-p[i, j] / p[j, j], row[matrix.Items[j]], 1e-6);
             }
         }
+    }
+
+    [Fact]
+    public void Recency_rows_weigh_each_entry_by_its_age_against_the_newest_event_of_all()
+    {
+        const long day = 86_400;
+        IReadOnlyList<(string, IReadOnlyList<HistoryAffinity>)> histories =
+        [
+            ("u1", [new("a", 9, true, 9, LastSeen: 100 * day), new("b", 1, true, 1, LastSeen: 70 * day)]),
+            ("u2", [new("a", 1, true, 1, LastSeen: 40 * day)]),
+        ];
+
+        var rows = Ease.RecencyRows(histories, TimeSpan.FromDays(30)).ToList();
+
+        // Newest event of all: day 100. Affinities play no part.
+        Assert.Equal([("a", 1.0), ("b", 0.5)], rows[0].Items);
+        Assert.Equal([("a", 0.25)], rows[1].Items);
+        Assert.All(Ease.RecencyRows(histories, TimeSpan.Zero).SelectMany(r => r.Items), x => Assert.Equal(1.0, x.Strength));
     }
 
     [Fact]

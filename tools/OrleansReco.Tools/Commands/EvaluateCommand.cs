@@ -87,6 +87,13 @@ public sealed class EvaluateCommand : ICommand
             return ExitCodes.Success;
         }
 
+        if (!SplitInTime.IsSplitInTime(train, test) && !modelSettings.ContainsKey(nameof(ModelOptions.EaseHalfLife)))
+        {
+            // Recency-weighted item-to-item weights predict what comes next; a random split asks for no such thing.
+            modelSettings[nameof(ModelOptions.EaseHalfLife)] = "00:00:00";
+            environment.Out.WriteLine("most test events are older than their user's newest training event (a random split, not one in time): " +
+                "this run trains the item-to-item weights without recency (EaseHalfLife=0); --model EaseHalfLife=... sets it");
+        }
         await using var cluster = await EvaluationCluster.StartAsync(silos, options => BindModelSettings(modelSettings, options));
         var replay = await TrainingReplay.RunAsync(cluster, train, concurrency, cancellationToken);
         PrintReplay(environment, replay.Events, replay.Users, replay.Elapsed);
