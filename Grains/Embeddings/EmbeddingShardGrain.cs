@@ -4,8 +4,9 @@ using OrleansReco.Grains.Interfaces;
 namespace OrleansReco.Grains.Embeddings;
 
 /// <summary>
-/// The item vectors and item-to-item weights of one shard of one model version. Versions are never overwritten, so a silo that loads
-/// version v gets the same vectors and weights from every shard; the trainer deletes a version once a newer one is current.
+/// The item vectors and item-to-item weights of one shard of one model version. Versions are never overwritten, so a
+/// silo that loads version v gets the same vectors and weights from every shard; the trainer deletes a version once a
+/// newer one is current.
 /// </summary>
 public sealed class EmbeddingShardGrain(
     [PersistentState("embedding", RecoStorage.State)] IPersistentState<EmbeddingShardState> state) : Grain, IEmbeddingShardGrain
@@ -13,7 +14,9 @@ public sealed class EmbeddingShardGrain(
     public async Task Publish(ItemVectors vectors)
     {
         state.State.Vectors = new Dictionary<string, float[]>(vectors.Vectors, StringComparer.Ordinal);
-        state.State.Weights = new Dictionary<string, ItemWeight[]>(vectors.Weights ?? new Dictionary<string, ItemWeight[]>(), StringComparer.Ordinal);
+        state.State.Weights = vectors.Weights is { } weights
+            ? new Dictionary<string, ItemWeight[]>(weights, StringComparer.Ordinal)
+            : new Dictionary<string, ItemWeight[]>(StringComparer.Ordinal);
         await state.WriteStateAsync();
     }
 

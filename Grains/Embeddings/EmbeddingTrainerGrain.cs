@@ -111,7 +111,8 @@ public sealed class EmbeddingTrainerGrain(
         var settings = AlsSettings.From(_options);
         var read = Stopwatch.StartNew();
         var histories = await ReadHistories();
-        var matrix = InteractionMatrix.From(histories.Select(h => (h.User, (IReadOnlyList<(string, double)>)h.Items.Select(x => (x.ItemId, x.Affinity)).ToList())));
+        var matrix = InteractionMatrix.From(
+            histories.Select(h => (h.User, (IReadOnlyList<(string, double)>)h.Items.Select(x => (x.ItemId, x.Affinity)).ToList())));
         read.Stop();
 
         var train = Stopwatch.StartNew();
@@ -135,7 +136,8 @@ public sealed class EmbeddingTrainerGrain(
             weightsByShard[ShardPlacement.Shard(item, shards)][item] = row;
         }
         await Task.WhenAll(Enumerable.Range(0, shards).Select(shard =>
-            GrainFactory.GetGrain<IEmbeddingShardGrain>(ShardKey(version, shard)).Publish(new ItemVectors(vectorsByShard[shard], weightsByShard[shard]))));
+            GrainFactory.GetGrain<IEmbeddingShardGrain>(ShardKey(version, shard))
+                .Publish(new ItemVectors(vectorsByShard[shard], weightsByShard[shard]))));
 
         var trainingBytes = matrix.NonZeros * 2 * (sizeof(int) + sizeof(double))
             + (long)(matrix.Users.Length + matrix.Items.Length) * settings.Factors * sizeof(double)

@@ -58,7 +58,10 @@ public static class Ease
         var gram = new double[order * order];
         for (var u = 0; u < matrix.UserItems.Length; u++)
         {
-            var held = matrix.UserItems[u].Select((i, n) => (Position: position[i], Value: matrix.UserValues[u][n])).Where(x => x.Position >= 0).ToArray();
+            var held = matrix.UserItems[u]
+                .Select((i, n) => (Position: position[i], Value: matrix.UserValues[u][n]))
+                .Where(x => x.Position >= 0)
+                .ToArray();
             foreach (var a in held)
             {
                 foreach (var b in held) gram[a.Position * order + b.Position] += a.Value * b.Value;
