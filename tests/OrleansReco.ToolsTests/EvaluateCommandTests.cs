@@ -66,21 +66,24 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_random_split_trains_the_item_to_item_weights_without_recency_unless_told()
+    public async Task A_random_split_is_evaluated_without_recency_unless_told()
     {
         var (train, test) = _groups.Write(_directory);
         // The same test items, dated before every training event: what a random split within each user looks like.
         File.WriteAllLines(test, File.ReadAllLines(test).Select(l => string.Join('\t', l.Split('\t')[..3].Append("1200000000"))));
-        const string note = "trains the item-to-item weights without recency (EaseHalfLife=0)";
-
         var defaults = TestEnvironment.Create();
         Assert.Equal(ExitCodes.Success, await ToolsApp.RunAsync(["evaluate", "--train", train, "--test", test, "--k", "4"], defaults, CancellationToken.None));
-        Assert.Contains(note, defaults.Out.ToString());
+        Assert.Contains("this run uses no recency (HalfLife=36500.00:00:00, EaseHalfLife=00:00:00)", defaults.Out.ToString());
+
+        var partlyTold = TestEnvironment.Create();
+        var args = new[] { "evaluate", "--train", train, "--test", test, "--k", "4", "--model", "easehalflife=7.00:00:00" };
+        Assert.Equal(ExitCodes.Success, await ToolsApp.RunAsync(args, partlyTold, CancellationToken.None));
+        Assert.Contains("this run uses no recency (HalfLife=36500.00:00:00)", partlyTold.Out.ToString());
 
         var told = TestEnvironment.Create();
-        var args = new[] { "evaluate", "--train", train, "--test", test, "--k", "4", "--model", "easehalflife=7.00:00:00" };
+        args = ["evaluate", "--train", train, "--test", test, "--k", "4", "--model", "easehalflife=7.00:00:00,HalfLife=14.00:00:00"];
         Assert.Equal(ExitCodes.Success, await ToolsApp.RunAsync(args, told, CancellationToken.None));
-        Assert.DoesNotContain(note, told.Out.ToString());
+        Assert.DoesNotContain("no recency", told.Out.ToString());
     }
 
     [Fact]

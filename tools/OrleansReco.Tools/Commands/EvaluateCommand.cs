@@ -87,12 +87,16 @@ public sealed class EvaluateCommand : ICommand
             return ExitCodes.Success;
         }
 
-        if (!SplitInTime.IsSplitInTime(train, test) && !modelSettings.ContainsKey(nameof(ModelOptions.EaseHalfLife)))
+        if (!SplitInTime.IsSplitInTime(train, test))
         {
-            // Recency-weighted item-to-item weights predict what comes next; a random split asks for no such thing.
-            modelSettings[nameof(ModelOptions.EaseHalfLife)] = "00:00:00";
-            environment.Out.WriteLine("most test events are older than their user's newest training event (a random split, not one in time): " +
-                "this run trains the item-to-item weights without recency (EaseHalfLife=0); --model EaseHalfLife=... sets it");
+            // Recency predicts what comes next; a random split asks for no such thing. What the user set stays.
+            var timeless = TimelessSettings.Where(kv => !modelSettings.ContainsKey(kv.Key)).ToList();
+            foreach (var (name, value) in timeless) modelSettings[name] = value;
+            if (timeless.Count > 0)
+            {
+                environment.Out.WriteLine("most test events are older than their user's newest training event (a random split, not one in time): " +
+                    $"this run uses no recency ({string.Join(", ", timeless.Select(kv => $"{kv.Key}={kv.Value}"))}); --model sets them");
+            }
         }
         await using var cluster = await EvaluationCluster.StartAsync(silos, options => BindModelSettings(modelSettings, options));
         var replay = await TrainingReplay.RunAsync(cluster, train, concurrency, cancellationToken);
@@ -140,6 +144,17 @@ public sealed class EvaluateCommand : ICommand
         BlendWeights Blend(WeightChoice w) => new(
             defaults.NeighbourhoodWeight, w.Embedding ?? defaults.EmbeddingWeight, w.Repeat ?? defaults.RepeatWeight, w.Ease ?? defaults.EaseWeight);
     }
+
+    /// <summary>
+    /// Settings for a random split: affinities without decay (a half-life of a century) and item-to-item weights
+    /// without recency. Decay weighs what a shopper did lately, which predicts what they do next, not a random part
+    /// of what they did (docs/quality.md).
+    /// </summary>
+    private static readonly Dictionary<string, string> TimelessSettings = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [nameof(ModelOptions.HalfLife)] = "36500.00:00:00",
+        [nameof(ModelOptions.EaseHalfLife)] = "00:00:00",
+    };
 
     /// <summary>Options that change the in-process cluster or ask it what the HTTP API does not offer.</summary>
     private static readonly string[] InProcessOnly = ["silos", "model", "embedding-weight", "ease-weight", "repeat-weight", "learn-blend"];
