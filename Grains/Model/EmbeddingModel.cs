@@ -98,19 +98,28 @@ public sealed class EmbeddingModel
     /// The <paramref name="count"/> items of highest predicted preference that <paramref name="allowed"/> accepts,
     /// best first, ties by id. A full scan: linear in the catalogue, about 0.1 ms per thousand items at 64 factors.
     /// </summary>
-    public List<(string ItemId, double Score)> Top(float[] user, int count, Func<string, bool> allowed)
+    public List<(string ItemId, double Score)> Top(float[] user, int count, Func<string, bool> allowed) =>
+        Best(Enumerable.Range(0, Items.Length), i => Dot(user, Vectors[i]), count, allowed)
+            .ConvertAll(b => (Items[b.Index], b.Score));
+
+    /// <summary>
+    /// Of the items at <paramref name="indexes"/>, the <paramref name="count"/> of highest <paramref name="score"/> that
+    /// <paramref name="allowed"/> accepts, best first, ties by id: a bounded queue, so no candidate list is sorted whole,
+    /// and <paramref name="allowed"/> is asked only of items that would make the list.
+    /// </summary>
+    private List<(int Index, double Score)> Best(IEnumerable<int> indexes, Func<int, double> score, int count, Func<string, bool> allowed)
     {
         var best = new PriorityQueue<int, (double Score, string Id)>(count + 1, WorstFirst.Instance);
-        for (var i = 0; i < Items.Length; i++)
+        foreach (var i in indexes)
         {
-            var score = Dot(user, Vectors[i]);
-            if (best.Count == count && best.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare((score, Items[i]), worst) <= 0) continue;
+            var key = (score(i), Items[i]);
+            if (best.Count == count && best.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare(key, worst) <= 0) continue;
             if (!allowed(Items[i])) continue;
-            best.Enqueue(i, (score, Items[i]));
+            best.Enqueue(i, key);
             if (best.Count > count) best.Dequeue();
         }
-        var top = new List<(string ItemId, double Score)>(best.Count);
-        while (best.TryDequeue(out var i, out var key)) top.Add((Items[i], key.Score));
+        var top = new List<(int Index, double Score)>(best.Count);
+        while (best.TryDequeue(out var i, out var key)) top.Add((i, key.Score));
         top.Reverse();
         return top;
     }
@@ -197,22 +206,8 @@ public sealed class EmbeddingModel
             _model._index.TryGetValue(itemId, out var j) && _because[j] > 0 ? Scored(j) : null;
 
         /// <summary>The <paramref name="count"/> best items <paramref name="allowed"/> accepts, best first, ties by id.</summary>
-        public List<ScoredItem> Top(int count, Func<string, bool> allowed)
-        {
-            var best = new PriorityQueue<int, (double Score, string Id)>(count + 1, WorstFirst.Instance);
-            foreach (var j in _touched)
-            {
-                var key = (_totals[j], _model.Items[j]);
-                if (best.Count == count && best.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare(key, worst) <= 0) continue;
-                if (!allowed(_model.Items[j])) continue;
-                best.Enqueue(j, key);
-                if (best.Count > count) best.Dequeue();
-            }
-            var top = new List<ScoredItem>(best.Count);
-            while (best.TryDequeue(out var j, out _)) top.Add(Scored(j));
-            top.Reverse();
-            return top;
-        }
+        public List<ScoredItem> Top(int count, Func<string, bool> allowed) =>
+            _model.Best(_touched, j => _totals[j], count, allowed).ConvertAll(b => Scored(b.Index));
 
         private ScoredItem Scored(int j) => new(_model.Items[j], _totals[j], _history[_because[j] - 1].ItemId);
     }

@@ -54,21 +54,24 @@ public static class HybridScoring
         }
         foreach (var (item, score) in embedding)
         {
-            parts[item] = (parts.TryGetValue(item, out var p) ? p : new CandidateParts(item, 0, null, 0, 0)) with { Embedding = score };
+            parts[item] = Existing(item) with { Embedding = score };
         }
         foreach (var (item, affinity) in own)
         {
-            parts[item] = (parts.TryGetValue(item, out var p) ? p : new CandidateParts(item, 0, null, 0, 0)) with { Own = maxOwn > 0 ? affinity / maxOwn : 0 };
+            parts[item] = Existing(item) with { Own = maxOwn > 0 ? affinity / maxOwn : 0 };
         }
         foreach (var i in itemToItem)
         {
-            parts[i.ItemId] = (parts.TryGetValue(i.ItemId, out var p) ? p : new CandidateParts(i.ItemId, 0, null, 0, 0)) with
+            parts[i.ItemId] = Existing(i.ItemId) with
             {
                 ItemToItem = maxItemToItem > 0 ? i.Score / maxItemToItem : 0,
                 ItemToItemBecause = i.Because,
             };
         }
         return parts.Values.ToList();
+
+        // A candidate another part listed already, or a new one with no other part.
+        CandidateParts Existing(string item) => parts.TryGetValue(item, out var p) ? p : new CandidateParts(item, 0, null, 0, 0);
     }
 
     public static List<HybridItem> Rank(IEnumerable<CandidateParts> parts, BlendWeights weights) => parts

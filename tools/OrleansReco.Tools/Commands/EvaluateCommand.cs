@@ -15,7 +15,8 @@ namespace OrleansReco.Tools.Commands;
 
 /// <summary>
 /// Offline evaluation through the real grain code: replays the training events on an in-process cluster (or, with
-/// --gateway, a running deployment over HTTP), asks it for every test user's top-k and scores the lists against the test file with <see cref="RankingMetrics"/>.
+/// --gateway, a running deployment over HTTP), asks it for every test user's top-k and scores the lists against the
+/// test file with <see cref="RankingMetrics"/>.
 /// </summary>
 public sealed class EvaluateCommand : ICommand
 {
@@ -113,9 +114,9 @@ public sealed class EvaluateCommand : ICommand
         BindModelSettings(modelSettings, defaults);
         for (var w = 0; w < weights.Count; w++)
         {
-            var request = (string user) => Request(user, weights[w]);
-            await RecommendAllAsync(environment, relevant, k, Label(weights[w]), w == 0 ? outPath : null, async user =>
-                (await recommender.Recommend(cluster.Pseudonym(user), request(user))).Items.Select(i => new RankedItem(i.ItemId, i.Score)).ToList(),
+            var choice = weights[w];
+            await RecommendAllAsync(environment, relevant, k, Label(choice), w == 0 ? outPath : null, async user =>
+                (await recommender.Recommend(cluster.Pseudonym(user), Request(user, choice))).Items.Select(i => new RankedItem(i.ItemId, i.Score)).ToList(),
                 cancellationToken);
         }
         if (args.Has("learn-blend"))
