@@ -10,9 +10,12 @@ public interface IItemGrain : IGrainWithStringKey
     [Alias("GetDetails")]
     Task<ItemDetails?> GetDetails();
 
-    /// <summary>Applies one user-side change to the aggregates. Idempotent per <see cref="ItemContribution.DeliveryId"/>.</summary>
+    /// <summary>
+    /// Applies user-side changes to the aggregates, in order, with one state write. Idempotent per
+    /// <see cref="ItemContribution.DeliveryId"/>: a contribution applied before is skipped.
+    /// </summary>
     [Alias("Apply")]
-    Task Apply(ItemContribution contribution);
+    Task Apply(IReadOnlyList<ItemContribution> contributions);
 
     /// <summary>Top neighbours by similarity, only pairs supported by at least the configured minimum of users.</summary>
     [Alias("GetNeighbours")]

@@ -7,9 +7,12 @@ namespace OrleansReco.Grains.Interfaces;
 [Alias("OrleansReco.IItemIndexShardGrain")]
 public interface IItemIndexShardGrain : IGrainWithIntegerKey
 {
-    /// <summary>Replaces what the shard knows of one item. Absolute values, so a repeated report is harmless.</summary>
+    /// <summary>
+    /// Replaces what the shard knows of the reported items, unless it knows a newer version. Absolute values, so a
+    /// repeated report is harmless.
+    /// </summary>
     [Alias("Report")]
-    Task Report(ItemStats stats);
+    Task Report(IReadOnlyList<ItemStats> reports);
 
     /// <summary>The stats of the given items; items the shard has never heard of are left out.</summary>
     [Alias("Lookup")]

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansReco.Grains.Embeddings;
+using OrleansReco.Grains.Interfaces;
 using OrleansReco.Grains.Model;
 using OrleansReco.Grains.Privacy;
 using OrleansReco.Grains.Storage;
@@ -27,6 +28,9 @@ public static class RecoStorage
 
 public static class RecoSiloBuilderExtensions
 {
+    /// <summary>Messages per batched call: bounds a call's size when a target is very busy.</summary>
+    private const int MaxBatch = 256;
+
     /// <summary>
     /// Registers what the OrleansReco grains need besides storage: model options bound from <c>Reco:Model</c> and
     /// master keys bound from <c>Reco:Privacy:MasterKeys</c> (when configuration is given), the model options then
@@ -67,6 +71,13 @@ public static class RecoSiloBuilderExtensions
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<UserKeyRotation>(sp, KeyStore(sp)));
         services.AddTransient<IConfigurationValidator>(sp => new KeyStoreRegisteredValidator(sp));
         services.TryAddSingleton<EmbeddingModelCache>();
+        // Every event reaches each item of the shopper's history, and popular items are in most histories: one call
+        // per target in flight, the rest batched behind it, turns the many small calls to a hot item (and to its
+        // index shard) into a few large ones.
+        services.TryAddSingleton(sp => new PerTargetBatcher<string, ItemContribution>(
+            (item, batch) => sp.GetRequiredService<IGrainFactory>().GetGrain<IItemGrain>(item).Apply(batch), MaxBatch));
+        services.TryAddSingleton(sp => new PerTargetBatcher<int, ItemStats>(
+            (shard, batch) => sp.GetRequiredService<IGrainFactory>().GetGrain<IItemIndexShardGrain>(shard).Report(batch), MaxBatch));
         services.AddHostedService<EmbeddingTrainingSchedule>();
         return silo;
     }

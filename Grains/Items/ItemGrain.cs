@@ -16,7 +16,8 @@ namespace OrleansReco.Grains.Items;
 public sealed class ItemGrain(
     [PersistentState("item", RecoStorage.State)] IPersistentState<ItemState> head,
     [PersistentState("item-snapshot", RecoStorage.State)] IPersistentState<ItemState> snapshot,
-    IOptions<ModelOptions> options) : Grain, IItemGrain
+    IOptions<ModelOptions> options,
+    PerTargetBatcher<int, ItemStats> indexReports) : Grain, IItemGrain
 {
     /// <summary>How many delivery ids are remembered: a redelivery arrives long before this many others.</summary>
     private const int RememberedDeliveries = 1024;
@@ -52,30 +53,33 @@ public sealed class ItemGrain(
 
     public Task<ItemDetails?> GetDetails() => Task.FromResult(State.Details);
 
-    public async Task Apply(ItemContribution contribution)
+    public async Task Apply(IReadOnlyList<ItemContribution> contributions)
     {
-        if (_recent.Contains(contribution.DeliveryId))
+        var statsChanged = false;
+        var redelivered = false;
+        foreach (var contribution in contributions)
         {
-            // Applied before; the sender did not hear back. Make sure what followed the first time happens too.
-            await _writer.WriteAsync();
-            await ReportStats();
-            return;
+            if (_recent.Contains(contribution.DeliveryId))
+            {
+                redelivered = true;
+                continue;
+            }
+            statsChanged |= _aggregates.Apply(
+                contribution.OccurrenceDelta,
+                contribution.CoItems.Select(c => KeyValuePair.Create(c.ItemId, c.Delta)),
+                contribution.Popularity.Select(p => KeyValuePair.Create(p.Day, p.MilliWeight)));
+            foreach (var coItem in contribution.CoItems)
+            {
+                _stored.Map.MarkChanged(coItem.ItemId);
+            }
+            Remember(contribution.DeliveryId);
         }
-
-        var statsChanged = _aggregates.Apply(
-            contribution.OccurrenceDelta,
-            contribution.CoItems.Select(c => KeyValuePair.Create(c.ItemId, c.Delta)),
-            contribution.Popularity.Select(p => KeyValuePair.Create(p.Day, p.MilliWeight)));
-        foreach (var coItem in contribution.CoItems)
-        {
-            _stored.Map.MarkChanged(coItem.ItemId);
-        }
-        Remember(contribution.DeliveryId);
         State.Occurrence = _aggregates.Occurrence;
         State.Version++;
 
         await _writer.WriteAsync();
-        if (statsChanged)
+        // A redelivery means its sender did not hear back the first time: make sure the report that followed happens.
+        if (statsChanged || redelivered)
         {
             await ReportStats();
         }
@@ -118,8 +122,6 @@ public sealed class ItemGrain(
             _aggregates.NewestDay,
             details?.Category,
             details?.Available ?? true);
-        return GrainFactory
-            .GetGrain<IItemIndexShardGrain>(ShardPlacement.Shard(ItemId, _options.IndexShards))
-            .Report(stats);
+        return indexReports.Send(ShardPlacement.Shard(ItemId, _options.IndexShards), stats);
     }
 }

@@ -27,16 +27,24 @@ public sealed class ItemIndexShardGrain(
         return Task.CompletedTask;
     }
 
-    public async Task Report(ItemStats stats)
+    public async Task Report(IReadOnlyList<ItemStats> reports)
     {
-        if (Items.GetValueOrDefault(stats.ItemId) is { } known && known.Version >= stats.Version)
+        var changed = false;
+        foreach (var stats in reports)
         {
-            return;
+            if (Items.GetValueOrDefault(stats.ItemId) is { } known && known.Version >= stats.Version)
+            {
+                continue;
+            }
+            Items[stats.ItemId] = stats;
+            _stored.Map.MarkChanged(stats.ItemId);
+            changed = true;
         }
-        Items[stats.ItemId] = stats;
-        _stored.Map.MarkChanged(stats.ItemId);
-        _stored.State.Version++;
-        await _writer.WriteAsync();
+        if (changed)
+        {
+            _stored.State.Version++;
+            await _writer.WriteAsync();
+        }
     }
 
     [ReadOnly]

@@ -20,6 +20,7 @@ public sealed class UserGrain(
     EmbeddingModelCache models,
     IOptions<ModelOptions> options,
     TimeProvider clock,
+    PerTargetBatcher<string, ItemContribution> itemDeliveries,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(2);
@@ -306,7 +307,7 @@ public sealed class UserGrain(
             _plannedDeliveries = ContributionPlanner.Plan(pending.Before(after), after);
         }
         var plan = _plannedDeliveries;
-        await Task.WhenAll(plan.Select(kv => GrainFactory.GetGrain<IItemGrain>(kv.Key).Apply(ToContribution(pending.Id, kv.Value))));
+        await Task.WhenAll(plan.Select(kv => itemDeliveries.Send(kv.Key, ToContribution(pending.Id, kv.Value))));
         // Still the same outbox: calls do not interleave, so nothing replaced it while this one was delivering.
         _data.Outbox = null;
         _plannedDeliveries = null;

@@ -49,8 +49,8 @@ public sealed class AggregateConsistencyTests(RecoClusterFixture fixture)
         var contribution = new ItemContribution(
             Guid.NewGuid(), 1, [new CoItemDelta(_shop.Item("other"), 1)], [new PopularityDelta(20_000, 3000)]);
 
-        await item.Apply(contribution);
-        await item.Apply(contribution);
+        await item.Apply([contribution]);
+        await item.Apply([contribution]);
 
         var counts = await item.GetCounts();
         Assert.Equal(1, counts.Occurrence);
@@ -59,15 +59,38 @@ public sealed class AggregateConsistencyTests(RecoClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_batch_applies_each_new_contribution_once_and_skips_redeliveries()
+    {
+        var item = _shop.ItemGrain("batched");
+        var other = _shop.Item("other");
+        ItemContribution Adding(int coItems) => new(Guid.NewGuid(), 1, [new CoItemDelta(other, coItems)], [new PopularityDelta(20_000, 1000)]);
+        var first = Adding(1);
+        var second = Adding(2);
+
+        await item.Apply([first]);
+        // The second twice in one batch, and the first again (its sender did not hear back).
+        await item.Apply([second, first, second]);
+
+        var counts = await item.GetCounts();
+        Assert.Equal(2, counts.Occurrence);
+        Assert.Equal(3, counts.CoOccurrence[other]);
+        Assert.Equal(2000, counts.PopularityMilliWeights[20_000]);
+    }
+
+    [Fact]
     public async Task A_late_index_report_never_overwrites_a_newer_one()
     {
         var shard = fixture.Client.GetGrain<IItemIndexShardGrain>(1000);
         var id = _shop.Item("versioned");
 
-        await shard.Report(new ItemStats(id, 5, 9, 1.0, 1, null, true));
-        await shard.Report(new ItemStats(id, 4, 2, 1.0, 1, null, true));
+        var other = _shop.Item("versioned-in-one-batch");
+
+        await shard.Report([new ItemStats(id, 5, 9, 1.0, 1, null, true)]);
+        await shard.Report([new ItemStats(id, 4, 2, 1.0, 1, null, true)]);
+        await shard.Report([new ItemStats(other, 7, 3, 1.0, 1, null, true), new ItemStats(other, 6, 1, 1.0, 1, null, true)]);
 
         Assert.Equal(9, Assert.Single(await shard.Lookup([id])).Occurrence);
+        Assert.Equal(3, Assert.Single(await shard.Lookup([other])).Occurrence);
     }
 
     [Fact]
@@ -83,7 +106,7 @@ public sealed class AggregateConsistencyTests(RecoClusterFixture fixture)
                 .Distinct()
                 .Select(i => new CoItemDelta(_shop.Item($"co{i}"), delivery % 5 == 4 ? -1 : 1))
                 .ToList();
-            await grain.Apply(new ItemContribution(Guid.NewGuid(), 1, coItems, [new PopularityDelta(20_000 + delivery % 3, 1000)]));
+            await grain.Apply([new ItemContribution(Guid.NewGuid(), 1, coItems, [new PopularityDelta(20_000 + delivery % 3, 1000)])]);
         }
         var before = await grain.GetCounts();
         Assert.Contains(before.CoOccurrence.Values, count => count > 1);
@@ -103,7 +126,7 @@ public sealed class AggregateConsistencyTests(RecoClusterFixture fixture)
         var ids = Enumerable.Range(0, 100).Select(i => _shop.Item($"indexed{i}")).ToList();
         for (var round = 1; round <= 3; round++)
         {
-            foreach (var id in ids) await shard.Report(new ItemStats(id, round, round * 10 + id.Length % 7, round, round, null, true));
+            foreach (var id in ids) await shard.Report([new ItemStats(id, round, round * 10 + id.Length % 7, round, round, null, true)]);
         }
         var before = await shard.Lookup(ids);
 
