@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.Hosting;
 using Orleans.TestingHost;
 using OrleansReco.Grains.Hosting;
 using OrleansReco.Grains.Model;
@@ -30,12 +31,16 @@ public sealed class EvaluationCluster : IAsyncDisposable
     public static async Task<EvaluationCluster> StartAsync(int silos, Action<ModelOptions>? model = null)
     {
         var masterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        // Shared by every silo of this process, as a storage account and key table are by every silo of a cluster.
+        var states = new ProcessMemoryGrainStorage.Store();
+        var keys = new InMemoryUserKeyStore();
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.Options.ConfigureFileLogging = false; // the test host would write every silo's log under ./logs
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(RecoStorage.State);
-            silo.AddMemoryUserKeyStore(RecoStorage.Keys);
+            silo.Services.AddGrainStorage(RecoStorage.State, (services, _) =>
+                ActivatorUtilities.CreateInstance<ProcessMemoryGrainStorage>(services, states));
+            silo.Services.AddKeyedSingleton<IUserKeyStore>(RecoStorage.Keys, keys);
             silo.Services.Configure<MasterKeyOptions>(options =>
             {
                 options.CurrentKeyId = MasterKeyId;
