@@ -15,7 +15,26 @@ public sealed class ItemState : ISnapshottedState<ItemState, string, int>
     [Id(1)] public int Occurrence { get; set; }
 
     /// <summary>How many current histories hold this item together with each other item (0: none; see <see cref="BaseVersion"/>).</summary>
-    [Id(2)] public Dictionary<string, int> CoOccurrence { get; set; } = new(StringComparer.Ordinal);
+    [field: NonSerialized] public Dictionary<string, int> CoOccurrence { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How <see cref="CoOccurrence"/> is stored: packed by <see cref="CountMapPacking"/>.</summary>
+    [Id(7)]
+    public byte[]? PackedCoOccurrence
+    {
+        get => CountMapPacking.Pack(CoOccurrence);
+        set => CoOccurrence = value is null ? new(StringComparer.Ordinal) : CountMapPacking.Unpack(value);
+    }
+
+    /// <summary>How <see cref="CoOccurrence"/> was stored before it was packed: read from such rows, never written.</summary>
+    [Id(2)]
+    public Dictionary<string, int>? UnpackedCoOccurrence
+    {
+        get => null;
+        set
+        {
+            if (value is not null) CoOccurrence = new Dictionary<string, int>(value, StringComparer.Ordinal);
+        }
+    }
 
     [Id(3)] public Dictionary<int, long> PopularityMilliWeights { get; set; } = new();
 

@@ -1,0 +1,92 @@
+using System.Buffers;
+using System.Text;
+
+namespace OrleansReco.Grains.Storage;
+
+/// <summary>
+/// A map of string keys to counts as one byte array: the number of entries, then per entry the key's UTF-8 length,
+/// the key and the count, each number a little-endian base-128 varint (counts zigzag-encoded). Orleans' generic
+/// codec writes each key as a string it tracks for references; an item's co-occurrence map has up to thousands of
+/// keys and is written with every change, and that encoding was a fifth of the CPU of a replay.
+/// </summary>
+public static class CountMapPacking
+{
+    private const int MaxVarintBytes = 5;
+
+    public static byte[] Pack(IReadOnlyDictionary<string, int> map)
+    {
+        var bound = MaxVarintBytes;
+        foreach (var key in map.Keys)
+        {
+            bound += 2 * MaxVarintBytes + Encoding.UTF8.GetMaxByteCount(key.Length);
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent(bound);
+        try
+        {
+            var at = WriteVarint(buffer, 0, (uint)map.Count);
+            foreach (var (key, count) in map)
+            {
+                // The key's length is written once its bytes are known: reserve the widest varint, then close the gap.
+                var keyStart = at + MaxVarintBytes;
+                var keyBytes = Encoding.UTF8.GetBytes(key, buffer.AsSpan(keyStart));
+                var lengthEnd = WriteVarint(buffer, at, (uint)keyBytes);
+                buffer.AsSpan(keyStart, keyBytes).CopyTo(buffer.AsSpan(lengthEnd));
+                at = WriteVarint(buffer, lengthEnd + keyBytes, ZigZag(count));
+            }
+            return buffer.AsSpan(0, at).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public static Dictionary<string, int> Unpack(ReadOnlySpan<byte> packed)
+    {
+        var at = 0;
+        var entries = (int)ReadVarint(packed, ref at);
+        var map = new Dictionary<string, int>(entries, StringComparer.Ordinal);
+        for (var i = 0; i < entries; i++)
+        {
+            var length = (int)ReadVarint(packed, ref at);
+            var key = Encoding.UTF8.GetString(packed.Slice(at, length));
+            at += length;
+            map.Add(key, UnZigZag(ReadVarint(packed, ref at)));
+        }
+        if (at != packed.Length)
+        {
+            throw new InvalidDataException($"A packed count map has {packed.Length - at} bytes after its {entries} entries.");
+        }
+        return map;
+    }
+
+    private static uint ZigZag(int value) => (uint)((value << 1) ^ (value >> 31));
+
+    private static int UnZigZag(uint value) => (int)(value >> 1) ^ -(int)(value & 1);
+
+    private static int WriteVarint(byte[] buffer, int at, uint value)
+    {
+        while (value >= 0x80)
+        {
+            buffer[at++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        buffer[at++] = (byte)value;
+        return at;
+    }
+
+    private static uint ReadVarint(ReadOnlySpan<byte> packed, ref int at)
+    {
+        uint value = 0;
+        for (var shift = 0; shift < 7 * MaxVarintBytes; shift += 7)
+        {
+            var b = packed[at++];
+            value |= (uint)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return value;
+            }
+        }
+        throw new InvalidDataException("A packed count map holds a number longer than 5 bytes.");
+    }
+}

@@ -1,0 +1,52 @@
+using FsCheck.Xunit;
+using OrleansReco.Grains.Storage;
+using Xunit;
+
+namespace OrleansReco.UnitTests;
+
+public sealed class CountMapPackingProperties
+{
+    /// <summary>Characters of one to four UTF-8 bytes, the last a surrogate pair: every width the encoding has.</summary>
+    private static readonly string[] Characters = ["a", "7", "-", "é", "ß", "€", "商", "😀"];
+
+    [Property(MaxTest = 300)]
+    public bool Unpacking_a_packed_map_gives_it_back(int seed)
+    {
+        var random = new Random(seed);
+        var map = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var entries = random.Next(300); map.Count < entries;)
+        {
+            // Ids up to the gateway's 128 characters, so key lengths need one and two varint bytes.
+            var key = string.Concat(Enumerable.Range(0, 1 + random.Next(128)).Select(_ => Characters[random.Next(Characters.Length)]));
+            map[key] = random.Next(4) switch
+            {
+                0 => int.MinValue + random.Next(3),
+                1 => int.MaxValue - random.Next(3),
+                _ => random.Next(-300, 300),
+            };
+        }
+
+        var unpacked = CountMapPacking.Unpack(CountMapPacking.Pack(map));
+
+        return unpacked.Count == map.Count && map.All(kv => unpacked.TryGetValue(kv.Key, out var count) && count == kv.Value);
+    }
+
+    [Fact]
+    public void Small_counts_and_ascii_keys_take_a_byte_per_number_and_per_character()
+    {
+        var packed = CountMapPacking.Pack(new Dictionary<string, int> { ["abc"] = 2, ["d"] = -1 });
+
+        // entries, then per entry: key length, key, zigzag count (2 -> 4, -1 -> 1)
+        Assert.Equal([2, 3, .. "abc"u8, 4, 1, .. "d"u8, 1], packed);
+    }
+
+    [Fact]
+    public void Bytes_left_over_or_missing_are_refused()
+    {
+        var packed = CountMapPacking.Pack(new Dictionary<string, int> { ["abc"] = 2 });
+
+        Assert.Throws<InvalidDataException>(() => CountMapPacking.Unpack([.. packed, 0]));
+        Assert.ThrowsAny<Exception>(() => CountMapPacking.Unpack(packed.AsSpan(0, packed.Length - 1)));
+        Assert.Equal(2, CountMapPacking.Unpack(packed)["abc"]);
+    }
+}
