@@ -67,11 +67,8 @@ public sealed class ItemGrain(
             statsChanged |= _aggregates.Apply(
                 contribution.OccurrenceDelta,
                 contribution.CoItems.Select(c => KeyValuePair.Create(c.ItemId, c.Delta)),
-                contribution.Popularity.Select(p => KeyValuePair.Create(p.Day, p.MilliWeight)));
-            foreach (var coItem in contribution.CoItems)
-            {
-                _stored.Map.MarkChanged(coItem.ItemId);
-            }
+                contribution.Popularity.Select(p => KeyValuePair.Create(p.Day, p.MilliWeight)),
+                _stored.Map.MarkChanged);
             Remember(contribution.DeliveryId);
         }
         State.Occurrence = _aggregates.Occurrence;

@@ -37,7 +37,7 @@ public sealed class ItemIndexShardGrain(
                 continue;
             }
             Items[stats.ItemId] = stats;
-            _stored.Map.MarkChanged(stats.ItemId);
+            _stored.Map.MarkChanged(stats.ItemId, stats);
             changed = true;
         }
         if (changed)

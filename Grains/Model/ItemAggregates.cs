@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace OrleansReco.Grains.Model;
 
 /// <summary>
@@ -23,16 +25,26 @@ public sealed class ItemAggregates
     public Dictionary<string, int> CoOccurrence { get; }
     public Dictionary<int, long> PopularityMilliWeights { get; }
 
-    /// <summary>Applies a delta. Returns whether occurrence or popularity moved (what the index must hear about).</summary>
-    public bool Apply(int occurrenceDelta, IEnumerable<KeyValuePair<string, int>> coItemDeltas, IEnumerable<KeyValuePair<int, long>> popularityDeltas)
+    /// <summary>
+    /// Applies a delta. Returns whether occurrence or popularity moved (what the index must hear about).
+    /// <paramref name="coOccurrenceChanged"/>, when given, hears each co-item's new count (0: removed).
+    /// </summary>
+    public bool Apply(
+        int occurrenceDelta,
+        IEnumerable<KeyValuePair<string, int>> coItemDeltas,
+        IEnumerable<KeyValuePair<int, long>> popularityDeltas,
+        Action<string, int>? coOccurrenceChanged = null)
     {
         var statsChanged = occurrenceDelta != 0;
         Occurrence += occurrenceDelta;
         foreach (var (item, delta) in coItemDeltas)
         {
-            var count = CoOccurrence.GetValueOrDefault(item) + delta;
-            if (count == 0) CoOccurrence.Remove(item);
-            else CoOccurrence[item] = count;
+            // One lookup per co-item: this loop runs for every co-item of every change that reaches the item.
+            ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(CoOccurrence, item, out _);
+            count += delta;
+            var now = count;
+            if (now == 0) CoOccurrence.Remove(item);
+            coOccurrenceChanged?.Invoke(item, now);
         }
         foreach (var (day, delta) in popularityDeltas)
         {

@@ -70,8 +70,11 @@ public sealed class SnapshottedMap<TKey, TValue> where TKey : notnull
         return new SnapshottedMap<TKey, TValue>(snapshot, changes, headBaseVersion);
     }
 
-    /// <summary>Records that <paramref name="key"/>'s entry in <see cref="Current"/> was set or removed.</summary>
-    public void MarkChanged(TKey key) => Changes[key] = Current.GetValueOrDefault(key)!;
+    /// <summary>
+    /// Records that <paramref name="key"/>'s entry in <see cref="Current"/> was set to <paramref name="valueNow"/>
+    /// (default: removed). The caller passes the value it just wrote, which saves looking it up again.
+    /// </summary>
+    public void MarkChanged(TKey key, TValue valueNow) => Changes[key] = valueNow;
 
     /// <summary>A copy of the whole map to write as the snapshot (the grain goes on changing <see cref="Current"/> meanwhile).</summary>
     public Dictionary<TKey, TValue> CopyForSnapshot() => new(Current, Current.Comparer);

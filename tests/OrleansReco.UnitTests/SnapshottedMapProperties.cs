@@ -32,7 +32,7 @@ public sealed class SnapshottedMapProperties
             var value = random.Next(4); // 0 removes
             if (value == 0) map.Current.Remove(key);
             else map.Current[key] = value;
-            map.MarkChanged(key);
+            map.MarkChanged(key, value);
             history[++version] = new Dictionary<int, int>(map.Current);
         }
 
