@@ -5,7 +5,7 @@ using OrleansReco.Grains.Items;
 
 namespace OrleansReco.StorageTests;
 
-/// <summary>An item's co-occurrence map is stored packed; rows written before that must still read back whole.</summary>
+/// <summary>An item's co-occurrence map and delivery ids are stored packed; rows written before that must still read back whole.</summary>
 public sealed class ItemStateFormatTests
 {
     private readonly IGrainStorageSerializer _serializer = new ServiceCollection()
@@ -22,6 +22,7 @@ public sealed class ItemStateFormatTests
             Occurrence = 4,
             CoOccurrence = new() { ["b"] = 2, ["商品"] = 1 },
             PopularityMilliWeights = new() { [20_000] = 5000 },
+            RecentDeliveries = [Guid.NewGuid(), Guid.NewGuid()],
             Version = 9,
         };
 
@@ -30,6 +31,7 @@ public sealed class ItemStateFormatTests
         Assert.Equal(4, read.Occurrence);
         Assert.Equal(old.CoOccurrence!.OrderBy(kv => kv.Key), read.CoOccurrence.OrderBy(kv => kv.Key));
         Assert.Equal(5000, read.PopularityMilliWeights[20_000]);
+        Assert.Equal(old.RecentDeliveries, read.RecentDeliveries);
         Assert.Equal(9, read.Version);
         // The map keeps the ordinal comparer the item grain relies on.
         Assert.False(read.CoOccurrence.ContainsKey("B"));
@@ -38,14 +40,21 @@ public sealed class ItemStateFormatTests
     [Fact]
     public void A_packed_row_reads_back_whole_and_is_no_longer_in_the_old_field()
     {
-        var state = new ItemState { Occurrence = 2, CoOccurrence = new(StringComparer.Ordinal) { ["b"] = 2, ["c"] = -1 } };
+        var state = new ItemState
+        {
+            Occurrence = 2,
+            CoOccurrence = new(StringComparer.Ordinal) { ["b"] = 2, ["c"] = -1 },
+            RecentDeliveries = [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()],
+        };
 
         var bytes = _serializer.Serialize(state);
         var read = _serializer.Deserialize<ItemState>(bytes)!;
         var asOld = _serializer.Deserialize<ItemStateBeforePacking>(bytes)!;
 
         Assert.Equal(state.CoOccurrence.OrderBy(kv => kv.Key), read.CoOccurrence.OrderBy(kv => kv.Key));
+        Assert.Equal(state.RecentDeliveries, read.RecentDeliveries);
         Assert.Null(asOld.CoOccurrence);
+        Assert.Null(asOld.RecentDeliveries);
     }
 }
 
@@ -56,5 +65,6 @@ public sealed class ItemStateBeforePacking
     [Id(1)] public int Occurrence { get; set; }
     [Id(2)] public Dictionary<string, int>? CoOccurrence { get; set; }
     [Id(3)] public Dictionary<int, long> PopularityMilliWeights { get; set; } = [];
+    [Id(4)] public List<Guid>? RecentDeliveries { get; set; }
     [Id(5)] public long Version { get; set; }
 }
