@@ -14,9 +14,13 @@ public interface IItemIndexShardGrain : IGrainWithIntegerKey
     [Alias("Report")]
     Task Report(IReadOnlyList<ItemStats> reports);
 
-    /// <summary>The stats of the given items; items the shard has never heard of are left out.</summary>
+    /// <summary>The stats of the given items (items the shard has never heard of are left out), with the shard's version.</summary>
     [Alias("Lookup")]
-    Task<IReadOnlyList<ItemStats>> Lookup(IReadOnlyList<string> itemIds);
+    Task<IndexLookup> Lookup(IReadOnlyList<string> itemIds);
+
+    /// <summary>The shard's version: it changes with everything the shard holds, so an unchanged one means unchanged stats.</summary>
+    [Alias("GetVersion")]
+    Task<IndexVersion> GetVersion();
 
     /// <summary>The shard's most popular available items, optionally of one category.</summary>
     [Alias("TopPopular")]

@@ -54,6 +54,18 @@ public sealed record ItemStats(
     string? Category,
     bool Available);
 
+/// <summary>
+/// Which state of an index shard an answer came from: equal versions mean equal contents. <see cref="Activation"/> is
+/// random per activation of the shard, so a shard that restarted from an older stored state never repeats a version
+/// it gave before with other contents.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.IndexVersion")]
+public sealed record IndexVersion(Guid Activation, long Changes);
+
+/// <summary>The stats an index shard holds of the asked items (those it knows), and the version they are of.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.IndexLookup")]
+public sealed record IndexLookup(IndexVersion Version, IReadOnlyList<ItemStats> Found);
+
 /// <summary>An item in a popularity list; <see cref="Score"/> is the decayed event weight as of the newest event.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.PopularItem")]
 public sealed record PopularItem(string ItemId, double Score, string? Category);

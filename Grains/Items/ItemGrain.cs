@@ -9,8 +9,8 @@ namespace OrleansReco.Grains.Items;
 
 /// <summary>
 /// One product: catalogue data, aggregates over all current histories, and its neighbourhood, recomputed on read
-/// when older than <see cref="ModelOptions.NeighbourhoodMaxAge"/>. Reentrant so that many users' changes share one
-/// state write; every mutation happens between awaits, on the grain's single thread.
+/// when older than <see cref="ModelOptions.NeighbourhoodMaxAge"/> and anything it depends on changed. Reentrant so
+/// that many users' changes share one state write; every mutation happens between awaits, on the grain's single thread.
 /// </summary>
 [Reentrant]
 public sealed class ItemGrain(
@@ -84,7 +84,7 @@ public sealed class ItemGrain(
 
     public async Task<IReadOnlyList<Neighbour>> GetNeighbours(int count)
     {
-        var neighbours = await _neighbourhood.Get(_aggregates);
+        var neighbours = await _neighbourhood.Get(_aggregates, State.Version);
         return neighbours
             .Take(count)
             .Select(n => new Neighbour(n.ItemId, n.Similarity, n.Support, n.Category, Available: true))

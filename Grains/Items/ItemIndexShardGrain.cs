@@ -18,11 +18,16 @@ public sealed class ItemIndexShardGrain(
     private readonly SnapshottedState<ItemIndexShardState, string, ItemStats?> _stored = new(head, snapshot);
     private CoalescingStateWriter _writer = null!;
 
+    private Guid _activation;
+
     private Dictionary<string, ItemStats?> Items => _stored.Map.Current;
+
+    private IndexVersion Version => new(_activation, _stored.State.Version);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _stored.Restore();
+        _activation = Guid.NewGuid();
         _writer = new CoalescingStateWriter(_stored.WriteAsync, onFailure: DeactivateOnIdle);
         return Task.CompletedTask;
     }
@@ -48,14 +53,17 @@ public sealed class ItemIndexShardGrain(
     }
 
     [ReadOnly]
-    public Task<IReadOnlyList<ItemStats>> Lookup(IReadOnlyList<string> itemIds)
+    public Task<IndexLookup> Lookup(IReadOnlyList<string> itemIds)
     {
-        IReadOnlyList<ItemStats> found = itemIds
+        var found = itemIds
             .Select(id => Items.GetValueOrDefault(id))
             .OfType<ItemStats>()
             .ToList();
-        return Task.FromResult(found);
+        return Task.FromResult(new IndexLookup(Version, found));
     }
+
+    [ReadOnly]
+    public Task<IndexVersion> GetVersion() => Task.FromResult(Version);
 
     [ReadOnly]
     public Task<IReadOnlyList<ItemStats>> TopPopular(int count, string? category)

@@ -96,8 +96,9 @@ public sealed class ModelOptions
     public int HistoryFanOut { get; set; } = 20;
 
     /// <summary>
-    /// How long an item may serve a cached neighbourhood when only other items' occurrence counts may have moved.
-    /// Its own co-occurrence changes always invalidate at once. Zero means always recompute.
+    /// How long an item serves a neighbourhood before checking whether its inputs moved (its own counts, the index
+    /// shards it looked candidates up in) and, if they did, computing it again: changes of its own co-occurrence
+    /// counts and of other items' occurrence counts show within this time. Zero means check on every read.
     /// </summary>
     public TimeSpan NeighbourhoodMaxAge { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -100,7 +100,7 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
         var shards = parts.GroupBy(p => ShardPlacement.Shard(p.ItemId, _options.IndexShards));
         var stats = (await Task.WhenAll(shards.Select(g =>
                 GrainFactory.GetGrain<IItemIndexShardGrain>(g.Key).Lookup(g.Select(p => p.ItemId).ToList()))))
-            .SelectMany(s => s)
+            .SelectMany(s => s.Found)
             .ToDictionary(s => s.ItemId, StringComparer.Ordinal);
         var history = context.History.Select(h => h.ItemId).ToHashSet(StringComparer.Ordinal);
         return parts

@@ -23,6 +23,28 @@ public sealed class RecommendationTests(RecoClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_neighbourhood_follows_every_change_it_depends_on_and_is_not_recomputed_without_one()
+    {
+        foreach (var user in new[] { "u1", "u2", "u3" }) await _shop.Do(user, EventType.View, "tent", "stove");
+        var tent = _shop.ItemGrain("tent");
+        Assert.Equal(1.0, Assert.Single(await tent.GetNeighbours(10)).Similarity, 12);
+
+        // Nothing moved: the test cluster checks on every read (NeighbourhoodMaxAge 0), and the check finds nothing to do.
+        var (unchanged, calls) = await fixture.Calls.Trace(() => tent.GetNeighbours(10));
+        Assert.Equal(1.0, Assert.Single(unchanged).Similarity, 12);
+        Assert.True(calls.ContainsKey("IItemIndexShardGrain.GetVersion"));
+        Assert.False(calls.ContainsKey("IItemIndexShardGrain.Lookup"));
+
+        // Only the candidate changed (a fourth holder of the stove): Jaccard 3 / (3 + 4 - 3).
+        await _shop.Do("u4", EventType.View, "stove");
+        Assert.Equal(0.75, Assert.Single(await tent.GetNeighbours(10)).Similarity, 12);
+
+        // The item's own counts changed: 4 / (4 + 5 - 4).
+        await _shop.Do("u5", EventType.View, "tent", "stove");
+        Assert.Equal(0.8, Assert.Single(await tent.GetNeighbours(10)).Similarity, 12);
+    }
+
+    [Fact]
     public async Task Repeat_mode_puts_what_is_bought_often_before_what_was_bought_lately()
     {
         var start = new DateTimeOffset(2025, 1, 6, 10, 0, 0, TimeSpan.Zero);
