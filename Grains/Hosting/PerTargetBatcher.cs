@@ -5,31 +5,48 @@ namespace OrleansReco.Grains.Hosting;
 /// while its call runs waits and goes with everything else waiting in the next call. Idle, a message goes at once;
 /// busy, many small calls to a hot target become a few large ones, and each message still waits for the call that
 /// carried it, so its sender learns exactly whether it arrived. Messages for one target keep their order.
+/// With <c>maxCallsInFlight</c> reached, a target with messages waits for a free call, in the order targets got
+/// messages, and gathers more meanwhile: under load the batches grow instead of the calls multiplying.
 /// One per silo, shared by its grains (hence the lock); calls leave the callers' grain contexts after their start.
 /// </summary>
-public sealed class PerTargetBatcher<TTarget, TMessage>(Func<TTarget, IReadOnlyList<TMessage>, Task> send, int maxBatch)
+public sealed class PerTargetBatcher<TTarget, TMessage>(
+    Func<TTarget, IReadOnlyList<TMessage>, Task> send, int maxBatch, int maxCallsInFlight = int.MaxValue)
     where TTarget : notnull
 {
-    /// <summary>The targets with a call in flight, and what waits for each of them.</summary>
-    private readonly Dictionary<TTarget, Queue<Waiting>> _busy = new();
+    /// <summary>The targets with a call in flight or messages waiting, and what waits for each of them.</summary>
+    private readonly Dictionary<TTarget, Queue<Waiting>> _pending = new();
+
+    /// <summary>Targets with messages waiting and no call in flight, in the order they got there.</summary>
+    private readonly Queue<TTarget> _ready = new();
+
     private readonly Lock _lock = new();
+    private int _callsInFlight;
 
     public Task Send(TTarget target, TMessage message)
     {
         var waiting = new Waiting(message);
         lock (_lock)
         {
-            if (_busy.TryGetValue(target, out var queue))
+            if (_pending.TryGetValue(target, out var queue))
             {
                 queue.Enqueue(waiting);
                 return waiting.Done.Task;
             }
-            _busy[target] = new Queue<Waiting>();
+            queue = new Queue<Waiting>();
+            _pending[target] = queue;
+            if (_callsInFlight >= maxCallsInFlight)
+            {
+                queue.Enqueue(waiting);
+                _ready.Enqueue(target);
+                return waiting.Done.Task;
+            }
+            _callsInFlight++;
         }
         _ = SendWhileWaiting(target, [waiting]);
         return waiting.Done.Task;
     }
 
+    /// <summary>Holds one of the calls in flight: sends, then passes it on to the longest-waiting ready target.</summary>
     private async Task SendWhileWaiting(TTarget target, List<Waiting> batch)
     {
         while (true)
@@ -46,12 +63,20 @@ public sealed class PerTargetBatcher<TTarget, TMessage>(Func<TTarget, IReadOnlyL
 
             lock (_lock)
             {
-                var queue = _busy[target];
-                if (queue.Count == 0)
+                if (_pending[target].Count == 0)
                 {
-                    _busy.Remove(target);
+                    _pending.Remove(target);
+                }
+                else
+                {
+                    _ready.Enqueue(target); // behind the targets that waited for a call meanwhile
+                }
+                if (!_ready.TryDequeue(out target!))
+                {
+                    _callsInFlight--;
                     return;
                 }
+                var queue = _pending[target];
                 batch = new List<Waiting>(Math.Min(queue.Count, maxBatch));
                 while (batch.Count < maxBatch && queue.TryDequeue(out var next))
                 {

@@ -32,6 +32,13 @@ public static class RecoSiloBuilderExtensions
     private const int MaxBatch = 256;
 
     /// <summary>
+    /// Item calls a silo has in flight at most. Enough to keep its cores busy and storage round trips overlapping;
+    /// beyond it, contributions wait per item and go together, so a loaded silo makes fewer, larger calls (and item
+    /// writes) instead of queueing more of them.
+    /// </summary>
+    private const int MaxItemCallsInFlight = 64;
+
+    /// <summary>
     /// Registers what the OrleansReco grains need besides storage: model options bound from <c>Reco:Model</c> and
     /// master keys bound from <c>Reco:Privacy:MasterKeys</c> (when configuration is given), the model options then
     /// adjusted by <paramref name="configureModel"/>. Without configuration the caller configures
@@ -75,7 +82,8 @@ public static class RecoSiloBuilderExtensions
         // per target in flight, the rest batched behind it, turns the many small calls to a hot item (and to its
         // index shard) into a few large ones.
         services.TryAddSingleton(sp => new PerTargetBatcher<string, ItemContribution>(
-            (item, batch) => sp.GetRequiredService<IGrainFactory>().GetGrain<IItemGrain>(item).Apply(batch), MaxBatch));
+            (item, batch) => sp.GetRequiredService<IGrainFactory>().GetGrain<IItemGrain>(item).Apply(batch), MaxBatch,
+            MaxItemCallsInFlight));
         services.TryAddSingleton(sp => new PerTargetBatcher<int, ItemStats>(
             (shard, batch) => sp.GetRequiredService<IGrainFactory>().GetGrain<IItemIndexShardGrain>(shard).Report(batch), MaxBatch));
         services.AddHostedService<EmbeddingTrainingSchedule>();

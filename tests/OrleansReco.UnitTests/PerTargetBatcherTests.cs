@@ -9,12 +9,12 @@ public sealed class PerTargetBatcherTests
     /// <summary>Every call the batcher makes, in order, each completed only when the test says so.</summary>
     private readonly Channel<Call> _calls = Channel.CreateUnbounded<Call>();
 
-    private PerTargetBatcher<string, int> Batcher(int maxBatch = 100) => new((target, messages) =>
+    private PerTargetBatcher<string, int> Batcher(int maxBatch = 100, int maxCallsInFlight = int.MaxValue) => new((target, messages) =>
     {
         var call = new Call(target, string.Join(',', messages), new TaskCompletionSource());
         _calls.Writer.TryWrite(call);
         return call.Done.Task;
-    }, maxBatch);
+    }, maxBatch, maxCallsInFlight);
 
     /// <summary>Waits for the batcher's next call (it may be made on another thread once an earlier call completes).</summary>
     private async Task<Call> NextCall() => await _calls.Reader.ReadAsync();
@@ -97,5 +97,29 @@ public sealed class PerTargetBatcherTests
         Assert.Equal("3", thirdCall.Messages);
         thirdCall.Done.SetResult();
         await third;
+    }
+
+    [Fact]
+    public async Task With_every_call_in_flight_targets_take_turns_in_arrival_order_and_keep_gathering()
+    {
+        var batcher = Batcher(maxCallsInFlight: 1);
+        var sent = new List<Task> { batcher.Send("a", 1) };
+        var first = await NextCall();
+        sent.Add(batcher.Send("b", 2)); // no call free: b waits for one
+        sent.Add(batcher.Send("a", 3)); // a's call runs: waits behind it, after b
+        sent.Add(batcher.Send("b", 4)); // joins b's waiting messages
+        Assert.False(_calls.Reader.TryPeek(out _));
+
+        var order = new List<string> { $"{first.Target}:{first.Messages}" };
+        first.Done.SetResult();
+        for (var call = 0; call < 2; call++)
+        {
+            var next = await NextCall();
+            order.Add($"{next.Target}:{next.Messages}");
+            next.Done.SetResult();
+        }
+        await Task.WhenAll(sent);
+
+        Assert.Equal(["a:1", "b:2,4", "a:3"], order);
     }
 }
