@@ -100,8 +100,10 @@ public sealed class EvaluateCommand : ICommand
             }
         }
         await using var cluster = await EvaluationCluster.StartAsync(silos, options => BindModelSettings(modelSettings, options));
+        var runtimeBefore = RuntimeCost.Now();
         var replay = await TrainingReplay.RunAsync(cluster, train, concurrency, cancellationToken);
         PrintReplay(environment, replay.Events, replay.Users, replay.Elapsed);
+        PrintRuntimeCost(environment, RuntimeCost.Now() - runtimeBefore, replay.Events, replay.Elapsed);
 
         var model = await TrainModelAsync(cluster, cancellationToken);
         PrintModel(environment, model is null ? null : new ModelSummary(model.Version, model.Users, model.Items, model.Interactions, model.Factors, model.Sweeps,
@@ -227,6 +229,16 @@ public sealed class EvaluateCommand : ICommand
     private static void PrintReplay(ToolsEnvironment environment, long events, int users, TimeSpan elapsed) =>
         environment.Out.WriteLine($"replay: {events:N0} events of {users:N0} users in {elapsed.TotalSeconds:F1} s, {events / Math.Max(elapsed.TotalSeconds, 1e-9):N0} events/s");
 
+    /// <summary>
+    /// What the replay cost the .NET runtime, the whole cluster being this process: allocation per event moves with
+    /// the code and hardly with the machine's load, so it shows a change's effect where events/s is noisy.
+    /// </summary>
+    private static void PrintRuntimeCost(ToolsEnvironment environment, RuntimeCost cost, long events, TimeSpan elapsed) =>
+        environment.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"replay runtime: {cost.AllocatedBytes / 1024.0 / Math.Max(events, 1):N1} KiB allocated per event, " +
+            $"garbage collections {cost.Gen0:N0} / {cost.Gen1:N0} / {cost.Gen2:N0} (gen 0 / 1 / 2), " +
+            $"paused {100 * cost.Paused.TotalSeconds / Math.Max(elapsed.TotalSeconds, 1e-9):F0}% of the replay"));
+
     /// <summary>The model's summary; in-process, also the peak memory of this process, which is then the whole cluster.</summary>
     private static void PrintModel(ToolsEnvironment environment, ModelSummary? model, bool inProcess) =>
         environment.Out.WriteLine(model is null
@@ -319,5 +331,17 @@ public sealed class EvaluateCommand : ICommand
                 await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{user}\t{items[rank - 1].ItemId}\t{rank}\t{items[rank - 1].Score:G6}"));
             }
         }
+    }
+
+    /// <summary>Process-wide runtime counters; the difference of two readings is what happened between them.</summary>
+    private readonly record struct RuntimeCost(long AllocatedBytes, int Gen0, int Gen1, int Gen2, TimeSpan Paused)
+    {
+        public static RuntimeCost Now() => new(
+            GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+            GC.GetTotalPauseDuration());
+
+        public static RuntimeCost operator -(RuntimeCost after, RuntimeCost before) => new(
+            after.AllocatedBytes - before.AllocatedBytes, after.Gen0 - before.Gen0, after.Gen1 - before.Gen1,
+            after.Gen2 - before.Gen2, after.Paused - before.Paused);
     }
 }
