@@ -1,13 +1,15 @@
 using System.Buffers;
 using System.Text;
 
-namespace OrleansReco.Grains.Storage;
+namespace OrleansReco.Grains.Interfaces;
 
 /// <summary>
 /// A map of string keys to counts as one byte array: the number of entries, then per entry the key's UTF-8 length,
 /// the key and the count, each number a little-endian base-128 varint (counts zigzag-encoded). Orleans' generic
-/// codec writes each key as a string it tracks for references; an item's co-occurrence map has up to thousands of
-/// keys and is written with every change, and that encoding was a fifth of the CPU of a replay.
+/// codec writes each key as a string it tracks for references (and an object per entry, for a list of records):
+/// an item's co-occurrence row has up to thousands of keys and is written with every change, and every change an
+/// item receives carries a delta per co-item; in that encoding, the row was a fifth of the CPU of a replay and the
+/// deltas' reference tracking a fifth of what it allocated.
 /// </summary>
 public static class CountMapPacking
 {
@@ -41,23 +43,38 @@ public static class CountMapPacking
         }
     }
 
-    public static Dictionary<string, int> Unpack(ReadOnlySpan<byte> packed)
+    public static Dictionary<string, int> Unpack(byte[] packed)
+    {
+        var map = new Dictionary<string, int>(EntryCount(packed), StringComparer.Ordinal);
+        foreach (var (key, count) in Read(packed))
+        {
+            map.Add(key, count);
+        }
+        return map;
+    }
+
+    /// <summary>The entries in the order they were packed, decoded one at a time (no map is built).</summary>
+    public static IEnumerable<KeyValuePair<string, int>> Read(byte[] packed)
     {
         var at = 0;
         var entries = (int)ReadVarint(packed, ref at);
-        var map = new Dictionary<string, int>(entries, StringComparer.Ordinal);
         for (var i = 0; i < entries; i++)
         {
             var length = (int)ReadVarint(packed, ref at);
-            var key = Encoding.UTF8.GetString(packed.Slice(at, length));
+            var key = Encoding.UTF8.GetString(packed, at, length);
             at += length;
-            map.Add(key, UnZigZag(ReadVarint(packed, ref at)));
+            yield return KeyValuePair.Create(key, UnZigZag(ReadVarint(packed, ref at)));
         }
         if (at != packed.Length)
         {
             throw new InvalidDataException($"A packed count map has {packed.Length - at} bytes after its {entries} entries.");
         }
-        return map;
+    }
+
+    public static int EntryCount(byte[] packed)
+    {
+        var at = 0;
+        return (int)ReadVarint(packed, ref at);
     }
 
     private static uint ZigZag(int value) => (uint)((value << 1) ^ (value >> 31));
@@ -75,7 +92,7 @@ public static class CountMapPacking
         return at;
     }
 
-    private static uint ReadVarint(ReadOnlySpan<byte> packed, ref int at)
+    private static uint ReadVarint(byte[] packed, ref int at)
     {
         uint value = 0;
         for (var shift = 0; shift < 7 * MaxVarintBytes; shift += 7)

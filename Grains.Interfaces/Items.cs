@@ -12,17 +12,24 @@ public sealed record ItemDetails(
 /// <summary>
 /// What one user's history change does to one item: its occurrence count, its co-occurrence counts with other
 /// items and its popularity buckets. <see cref="DeliveryId"/> is random per user-side batch, so a redelivery is
-/// recognised without the item ever learning who sent it.
+/// recognised without the item ever learning who sent it. The co-item deltas travel packed
+/// (<see cref="CountMapPacking"/>): a change carries one per co-item, and every change reaches every item it moves.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.ItemContribution")]
 public sealed record ItemContribution(
     Guid DeliveryId,
     int OccurrenceDelta,
-    IReadOnlyList<CoItemDelta> CoItems,
-    IReadOnlyList<PopularityDelta> Popularity);
+    byte[] PackedCoItems,
+    IReadOnlyList<PopularityDelta> Popularity)
+{
+    public ItemContribution(Guid deliveryId, int occurrenceDelta, IReadOnlyDictionary<string, int> coItems, IReadOnlyList<PopularityDelta> popularity)
+        : this(deliveryId, occurrenceDelta, CountMapPacking.Pack(coItems), popularity)
+    {
+    }
 
-[GenerateSerializer, Immutable, Alias("OrleansReco.CoItemDelta")]
-public sealed record CoItemDelta(string ItemId, int Delta);
+    /// <summary>The change of this item's co-occurrence count with each other item.</summary>
+    public IEnumerable<KeyValuePair<string, int>> CoItems => CountMapPacking.Read(PackedCoItems);
+}
 
 /// <summary>A change of the item's popularity in one day bucket, in thousandths of an event weight (exact to retract).</summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.PopularityDelta")]

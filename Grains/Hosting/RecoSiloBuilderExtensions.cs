@@ -55,7 +55,7 @@ public static class RecoSiloBuilderExtensions
         // Grain state in Orleans' binary format, not JSON: an item's state is rewritten on every change that reaches
         // it, and JSON made that write the most expensive part of the event path. Every state type is
         // [GenerateSerializer] with stable ids, so the format tolerates added and removed fields.
-        services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
+        services.AddSingleton<IGrainStorageSerializer, ExactSizeGrainStorageSerializer>();
         var options = services.AddOptions<ModelOptions>();
         if (configuration is not null)
         {

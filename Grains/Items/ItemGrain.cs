@@ -28,6 +28,7 @@ public sealed class ItemGrain(
     private HashSet<Guid> _recent = null!;
     private CoalescingStateWriter _writer = null!;
     private ItemNeighbourhoodCache _neighbourhood = null!;
+    private Action<string, int> _markChanged = null!;
 
     private string ItemId => this.GetPrimaryKeyString();
 
@@ -38,6 +39,7 @@ public sealed class ItemGrain(
         _stored.Restore();
         _aggregates = new ItemAggregates(State.Occurrence, _stored.Map.Current, State.PopularityMilliWeights);
         _recent = [.. State.RecentDeliveries];
+        _markChanged = _stored.Map.MarkChanged;
         _writer = new CoalescingStateWriter(_stored.WriteAsync, onFailure: DeactivateOnIdle);
         _neighbourhood = new ItemNeighbourhoodCache(_options, GrainFactory);
         return Task.CompletedTask;
@@ -66,9 +68,9 @@ public sealed class ItemGrain(
             }
             statsChanged |= _aggregates.Apply(
                 contribution.OccurrenceDelta,
-                contribution.CoItems.Select(c => KeyValuePair.Create(c.ItemId, c.Delta)),
+                contribution.CoItems,
                 contribution.Popularity.Select(p => KeyValuePair.Create(p.Day, p.MilliWeight)),
-                _stored.Map.MarkChanged);
+                _markChanged);
             Remember(contribution.DeliveryId);
         }
         State.Occurrence = _aggregates.Occurrence;

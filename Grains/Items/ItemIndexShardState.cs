@@ -23,5 +23,6 @@ public sealed class ItemIndexShardState : ISnapshottedState<ItemIndexShardState,
         set => Items = value;
     }
 
-    public ItemIndexShardState CopyWith(Dictionary<string, ItemStats?> map) => new() { Items = map, Version = Version, BaseVersion = BaseVersion };
+    public ItemIndexShardState SnapshotOf(IReadOnlyDictionary<string, ItemStats?> current) =>
+        new() { Items = new Dictionary<string, ItemStats?>(current, StringComparer.Ordinal), Version = Version, BaseVersion = BaseVersion };
 }

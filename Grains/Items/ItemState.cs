@@ -33,11 +33,14 @@ public sealed class ItemState : ISnapshottedState<ItemState, string, int>
     // change that reaches the item, and Orleans' generic encoding of them (a tracked string per co-item, a field per
     // id) was a fifth of a replay's CPU. The fields they had before are still read, never written.
 
+    /// <summary>A snapshot row's whole map, packed when the snapshot was taken (the grain's map goes on changing).</summary>
+    [NonSerialized] private byte[]? _packedWhenTaken;
+
     /// <summary>How <see cref="CoOccurrence"/> is stored: packed by <see cref="CountMapPacking"/>.</summary>
     [Id(7)]
     public byte[]? PackedCoOccurrence
     {
-        get => CountMapPacking.Pack(CoOccurrence);
+        get => _packedWhenTaken ?? CountMapPacking.Pack(CoOccurrence);
         set => CoOccurrence = value is null ? new(StringComparer.Ordinal) : CountMapPacking.Unpack(value);
     }
 
@@ -92,11 +95,12 @@ public sealed class ItemState : ISnapshottedState<ItemState, string, int>
         set => CoOccurrence = value;
     }
 
-    public ItemState CopyWith(Dictionary<string, int> map) => new()
+    /// <summary>Packs <paramref name="current"/> now, rather than copying it: a snapshot is only written, and a hot item's map is large.</summary>
+    public ItemState SnapshotOf(IReadOnlyDictionary<string, int> current) => new()
     {
+        _packedWhenTaken = CountMapPacking.Pack(current),
         Details = Details,
         Occurrence = Occurrence,
-        CoOccurrence = map,
         PopularityMilliWeights = new Dictionary<int, long>(PopularityMilliWeights),
         RecentDeliveries = [.. RecentDeliveries],
         Version = Version,

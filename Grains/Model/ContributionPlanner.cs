@@ -4,11 +4,22 @@ namespace OrleansReco.Grains.Model;
 public sealed class ItemChange
 {
     public int OccurrenceDelta { get; set; }
-    public Dictionary<string, int> CoItemDeltas { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The change of this item's co-occurrence count with each other item. Items kept on both sides of a change
+    /// share one map (they all gain and lose the same co-items): read it, never change it.
+    /// </summary>
+    public Dictionary<string, int> CoItemDeltas { get; private set; } = new(StringComparer.Ordinal);
     public Dictionary<int, long> PopularityDeltas { get; } = new();
 
     public bool IsEmpty =>
         OccurrenceDelta == 0 && CoItemDeltas.Count == 0 && PopularityDeltas.Count == 0;
+
+    internal void ShareCoItemDeltas(Dictionary<string, int> shared)
+    {
+        if (CoItemDeltas.Count > 0) throw new InvalidOperationException("This item already has co-item deltas of its own.");
+        CoItemDeltas = shared;
+    }
 }
 
 /// <summary>
@@ -30,10 +41,13 @@ public static class ContributionPlanner
         var added = after.Keys.Where(i => !before.ContainsKey(i)).ToList();
         var removed = before.Keys.Where(i => !after.ContainsKey(i)).ToList();
 
+        // Maps sized up front: these are built for every change of every user, and growing them was most of what a
+        // change allocated.
         foreach (var item in added)
         {
             var change = ChangeOf(item);
             change.OccurrenceDelta++;
+            change.CoItemDeltas.EnsureCapacity(after.Count);
             foreach (var other in after.Keys)
             {
                 if (other != item) Add(change.CoItemDeltas, other, +1);
@@ -43,19 +57,22 @@ public static class ContributionPlanner
         {
             var change = ChangeOf(item);
             change.OccurrenceDelta--;
+            change.CoItemDeltas.EnsureCapacity(before.Count);
             foreach (var other in before.Keys)
             {
                 if (other != item) Add(change.CoItemDeltas, other, -1);
             }
         }
-        // Items kept on both sides gain the added and lose the removed as co-items.
+        // Items kept on both sides gain the added and lose the removed as co-items: the same deltas for all of them,
+        // so one map they share (a full history keeps hundreds of items, and this runs for every change of every user).
         if (added.Count > 0 || removed.Count > 0)
         {
+            var keptItemsDeltas = new Dictionary<string, int>(added.Count + removed.Count, StringComparer.Ordinal);
+            foreach (var other in added) keptItemsDeltas[other] = +1;
+            foreach (var other in removed) keptItemsDeltas[other] = -1;
             foreach (var item in after.Keys.Where(before.ContainsKey))
             {
-                var change = ChangeOf(item);
-                foreach (var other in added) Add(change.CoItemDeltas, other, +1);
-                foreach (var other in removed) Add(change.CoItemDeltas, other, -1);
+                ChangeOf(item).ShareCoItemDeltas(keptItemsDeltas);
             }
         }
 
@@ -70,9 +87,9 @@ public static class ContributionPlanner
             Add(ChangeOf(item).PopularityDeltas, now.Day, now.MilliWeight);
         }
 
-        foreach (var (item, change) in changes.ToList())
+        foreach (var (item, change) in changes)
         {
-            RemoveZeros(change.CoItemDeltas);
+            RemoveZeros(change.CoItemDeltas); // a shared map has none (no item is both added and removed)
             RemoveZeros(change.PopularityDeltas);
             if (change.IsEmpty) changes.Remove(item);
         }
@@ -87,7 +104,7 @@ public static class ContributionPlanner
 
     private static void RemoveZeros<TKey, TValue>(Dictionary<TKey, TValue> map) where TKey : notnull
     {
-        foreach (var (key, value) in map.ToList())
+        foreach (var (key, value) in map) // removing while enumerating is allowed for Dictionary
         {
             if (EqualityComparer<TValue>.Default.Equals(value, default)) map.Remove(key);
         }

@@ -21,6 +21,9 @@ public sealed class SnapshottedMap<TKey, TValue> where TKey : notnull
 
     private long _headCostSinceSnapshot;
 
+    /// <summary>While a snapshot is being written: the entries changed since it was taken, with their values now.</summary>
+    private Dictionary<TKey, TValue>? _changedSinceSnapshotTaken;
+
     private SnapshottedMap(Dictionary<TKey, TValue> current, Dictionary<TKey, TValue> changes, long baseVersion)
     {
         Current = current;
@@ -32,7 +35,7 @@ public sealed class SnapshottedMap<TKey, TValue> where TKey : notnull
     public Dictionary<TKey, TValue> Current { get; }
 
     /// <summary>Entries changed since the snapshot at <see cref="BaseVersion"/>: what the head row holds.</summary>
-    public Dictionary<TKey, TValue> Changes { get; }
+    public Dictionary<TKey, TValue> Changes { get; private set; }
 
     /// <summary>Version of the snapshot the changes are relative to; 0 when there is none.</summary>
     public long BaseVersion { get; private set; }
@@ -74,28 +77,31 @@ public sealed class SnapshottedMap<TKey, TValue> where TKey : notnull
     /// Records that <paramref name="key"/>'s entry in <see cref="Current"/> was set to <paramref name="valueNow"/>
     /// (default: removed). The caller passes the value it just wrote, which saves looking it up again.
     /// </summary>
-    public void MarkChanged(TKey key, TValue valueNow) => Changes[key] = valueNow;
+    public void MarkChanged(TKey key, TValue valueNow)
+    {
+        Changes[key] = valueNow;
+        if (_changedSinceSnapshotTaken is not null) _changedSinceSnapshotTaken[key] = valueNow;
+    }
 
-    /// <summary>A copy of the whole map to write as the snapshot (the grain goes on changing <see cref="Current"/> meanwhile).</summary>
-    public Dictionary<TKey, TValue> CopyForSnapshot() => new(Current, Current.Comparer);
+    /// <summary>
+    /// Call when taking a snapshot of <see cref="Current"/> to write, before <see cref="Current"/> changes again (the
+    /// caller encodes it now, so no copy of the map is made). From here on, changes are also tracked against it.
+    /// </summary>
+    public void SnapshotTaken() => _changedSinceSnapshotTaken = new Dictionary<TKey, TValue>(Current.Comparer);
 
     /// <summary>Call before writing the head row: counts what heads cost since the last snapshot.</summary>
     public void HeadWriting() => _headCostSinceSnapshot += Changes.Count;
 
     /// <summary>
-    /// The snapshot <paramref name="written"/> at <paramref name="version"/> is durable: later heads build on it and
-    /// need carry only the entries that differ from it (changes made while it was being written stay).
+    /// The snapshot last taken, at <paramref name="version"/>, is durable: later heads build on it and carry only the
+    /// entries changed since it was taken (every other entry has had its value in the snapshot all along).
+    /// Replaces <see cref="Changes"/> with a new map.
     /// </summary>
-    public void SnapshotWritten(IReadOnlyDictionary<TKey, TValue> written, long version)
+    public void SnapshotWritten(long version)
     {
-        var comparer = EqualityComparer<TValue>.Default;
-        foreach (var (key, value) in Changes.ToList())
-        {
-            if (comparer.Equals(written.GetValueOrDefault(key)!, value))
-            {
-                Changes.Remove(key);
-            }
-        }
+        Changes = _changedSinceSnapshotTaken
+            ?? throw new InvalidOperationException("No snapshot was taken: call SnapshotTaken when taking one.");
+        _changedSinceSnapshotTaken = null;
         BaseVersion = version;
         _headCostSinceSnapshot = 0;
     }

@@ -12,8 +12,11 @@ public interface ISnapshottedState<TSelf, TKey, TValue> where TKey : notnull
     /// <summary>Head row: version of the snapshot its map builds on (0: none). Snapshot row: 0.</summary>
     long BaseVersion { get; set; }
 
-    /// <summary>A copy of everything but the map, which is <paramref name="map"/>, sharing nothing the grain changes later.</summary>
-    TSelf CopyWith(Dictionary<TKey, TValue> map);
+    /// <summary>
+    /// A snapshot row: a copy of the state with the whole map <paramref name="current"/>, sharing nothing the grain
+    /// changes later. The map is the grain's own and changes after this returns: copy or encode it now.
+    /// </summary>
+    TSelf SnapshotOf(IReadOnlyDictionary<TKey, TValue> current);
 }
 
 /// <summary>
@@ -61,12 +64,14 @@ public sealed class SnapshottedState<TState, TKey, TValue>(IPersistentState<TSta
             return;
         }
 
-        var written = head.State.CopyWith(_map.CopyForSnapshot());
+        var written = head.State.SnapshotOf(_map.Current);
+        _map.SnapshotTaken();
         written.BaseVersion = 0;
         snapshot.State = written;
         await snapshot.WriteStateAsync();
         snapshot.State = new TState();
-        _map.SnapshotWritten(written.Map, written.Version);
+        _map.SnapshotWritten(written.Version);
+        head.State.Map = _map.Changes;
         head.State.BaseVersion = _map.BaseVersion;
     }
 }

@@ -307,18 +307,27 @@ public sealed class UserGrain(
             _plannedDeliveries = ContributionPlanner.Plan(pending.Before(after), after);
         }
         var plan = _plannedDeliveries;
-        await Task.WhenAll(plan.Select(kv => itemDeliveries.Send(kv.Key, ToContribution(pending.Id, kv.Value))));
+        var packedCoItems = new Dictionary<Dictionary<string, int>, byte[]>(ReferenceEqualityComparer.Instance);
+        await Task.WhenAll(plan.Select(kv => itemDeliveries.Send(kv.Key, ToContribution(pending.Id, kv.Value, packedCoItems))));
         // Still the same outbox: calls do not interleave, so nothing replaced it while this one was delivering.
         _data.Outbox = null;
         _plannedDeliveries = null;
         _outboxClearedSinceWrite = true;
     }
 
-    private static ItemContribution ToContribution(Guid changeId, ItemChange change) => new(
-        changeId,
-        change.OccurrenceDelta,
-        change.CoItemDeltas.Select(kv => new CoItemDelta(kv.Key, kv.Value)).ToList(),
-        change.PopularityDeltas.Select(kv => new PopularityDelta(kv.Key, kv.Value)).ToList());
+    /// <summary>Items kept on both sides of a change share one co-item map (see ContributionPlanner): packed once, in <paramref name="packedCoItems"/>.</summary>
+    private static ItemContribution ToContribution(Guid changeId, ItemChange change, Dictionary<Dictionary<string, int>, byte[]> packedCoItems)
+    {
+        if (!packedCoItems.TryGetValue(change.CoItemDeltas, out var coItems))
+        {
+            packedCoItems[change.CoItemDeltas] = coItems = CountMapPacking.Pack(change.CoItemDeltas);
+        }
+        return new ItemContribution(
+            changeId,
+            change.OccurrenceDelta,
+            coItems,
+            change.PopularityDeltas.Count == 0 ? [] : change.PopularityDeltas.Select(kv => new PopularityDelta(kv.Key, kv.Value)).ToList());
+    }
 
     private static EventKind ToKind(EventType type) => type switch
     {

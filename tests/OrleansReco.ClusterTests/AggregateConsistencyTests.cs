@@ -47,7 +47,7 @@ public sealed class AggregateConsistencyTests(RecoClusterFixture fixture)
     {
         var item = _shop.ItemGrain("redelivered");
         var contribution = new ItemContribution(
-            Guid.NewGuid(), 1, [new CoItemDelta(_shop.Item("other"), 1)], [new PopularityDelta(20_000, 3000)]);
+            Guid.NewGuid(), 1, new Dictionary<string, int> { [_shop.Item("other")] = 1 }, [new PopularityDelta(20_000, 3000)]);
 
         await item.Apply([contribution]);
         await item.Apply([contribution]);
@@ -63,7 +63,7 @@ public sealed class AggregateConsistencyTests(RecoClusterFixture fixture)
     {
         var item = _shop.ItemGrain("batched");
         var other = _shop.Item("other");
-        ItemContribution Adding(int coItems) => new(Guid.NewGuid(), 1, [new CoItemDelta(other, coItems)], [new PopularityDelta(20_000, 1000)]);
+        ItemContribution Adding(int coItems) => new(Guid.NewGuid(), 1, new Dictionary<string, int> { [other] = coItems }, [new PopularityDelta(20_000, 1000)]);
         var first = Adding(1);
         var second = Adding(2);
 
@@ -104,8 +104,7 @@ public sealed class AggregateConsistencyTests(RecoClusterFixture fixture)
             var coItems = Enumerable.Range(0, 12)
                 .Select(_ => random.Next(150))
                 .Distinct()
-                .Select(i => new CoItemDelta(_shop.Item($"co{i}"), delivery % 5 == 4 ? -1 : 1))
-                .ToList();
+                .ToDictionary(i => _shop.Item($"co{i}"), _ => delivery % 5 == 4 ? -1 : 1);
             await grain.Apply([new ItemContribution(Guid.NewGuid(), 1, coItems, [new PopularityDelta(20_000 + delivery % 3, 1000)])]);
         }
         var before = await grain.GetCounts();

@@ -2,17 +2,21 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansReco.Grains.Items;
+using OrleansReco.Grains.Storage;
 
 namespace OrleansReco.StorageTests;
 
 /// <summary>An item's co-occurrence map and delivery ids are stored packed; rows written before that must still read back whole.</summary>
 public sealed class ItemStateFormatTests
 {
-    private readonly IGrainStorageSerializer _serializer = new ServiceCollection()
+    private readonly IServiceProvider _services = new ServiceCollection()
         .AddSerializer(serializer => serializer.AddAssembly(typeof(ItemState).Assembly).AddAssembly(typeof(ItemStateBeforePacking).Assembly))
-        .AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>()
-        .BuildServiceProvider()
-        .GetRequiredService<IGrainStorageSerializer>();
+        .AddSingleton<IGrainStorageSerializer, ExactSizeGrainStorageSerializer>()
+        .BuildServiceProvider();
+
+    private readonly IGrainStorageSerializer _serializer;
+
+    public ItemStateFormatTests() => _serializer = _services.GetRequiredService<IGrainStorageSerializer>();
 
     [Fact]
     public void A_row_written_before_packing_reads_back_whole()
@@ -55,6 +59,25 @@ public sealed class ItemStateFormatTests
         Assert.Equal(state.RecentDeliveries, read.RecentDeliveries);
         Assert.Null(asOld.CoOccurrence);
         Assert.Null(asOld.RecentDeliveries);
+    }
+
+    [Fact]
+    public void A_snapshot_holds_the_map_as_it_was_when_taken_in_the_bytes_orleans_own_serializer_writes()
+    {
+        var map = new Dictionary<string, int>(StringComparer.Ordinal) { ["b"] = 2, ["c"] = 1 };
+        var state = new ItemState { Occurrence = 3, Version = 7, RecentDeliveries = [Guid.NewGuid()] };
+
+        var snapshot = state.SnapshotOf(map);
+        map["b"] = 5;
+        map.Remove("c");
+        var bytes = _serializer.Serialize(snapshot);
+
+        Assert.Equal(new OrleansGrainStorageSerializer(_services.GetRequiredService<Serializer>()).Serialize(snapshot).ToArray(), bytes.ToArray());
+        var read = _serializer.Deserialize<ItemState>(bytes)!;
+        Assert.Equal([KeyValuePair.Create("b", 2), KeyValuePair.Create("c", 1)], read.CoOccurrence.OrderBy(kv => kv.Key));
+        Assert.Equal(3, read.Occurrence);
+        Assert.Equal(7, read.Version);
+        Assert.Equal(state.RecentDeliveries, read.RecentDeliveries);
     }
 }
 

@@ -46,7 +46,7 @@ internal sealed class StorageHarness : IDisposable
             o.ServiceId = serviceId;
         });
         services.AddSerializer(serializer => serializer.AddAssembly(typeof(TestState).Assembly));
-        services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
+        services.AddSingleton<IGrainStorageSerializer, ExactSizeGrainStorageSerializer>();
         services.AddAzureTableGrainStorage(ProviderName, options => options.Configure(o =>
         {
             o.ConnectionString = azurite.ConnectionString;

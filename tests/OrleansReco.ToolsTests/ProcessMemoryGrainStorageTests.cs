@@ -4,6 +4,7 @@ using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
+using OrleansReco.Grains.Storage;
 using OrleansReco.Grains.Interfaces;
 using OrleansReco.Grains.Items;
 using OrleansReco.Tools.Evaluation;
@@ -17,7 +18,7 @@ public sealed class ProcessMemoryGrainStorageTests
     private readonly ProcessMemoryGrainStorage.Store _store = new();
     private readonly ServiceProvider _services = new ServiceCollection()
         .AddSerializer(serializer => serializer.AddAssembly(typeof(ItemState).Assembly))
-        .AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>()
+        .AddSingleton<IGrainStorageSerializer, ExactSizeGrainStorageSerializer>()
         .BuildServiceProvider();
 
     /// <summary>A silo's storage: its own serializer over the store every silo of the process shares.</summary>

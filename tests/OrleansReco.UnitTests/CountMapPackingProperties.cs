@@ -1,5 +1,5 @@
 using FsCheck.Xunit;
-using OrleansReco.Grains.Storage;
+using OrleansReco.Grains.Interfaces;
 using Xunit;
 
 namespace OrleansReco.UnitTests;
@@ -46,7 +46,16 @@ public sealed class CountMapPackingProperties
         var packed = CountMapPacking.Pack(new Dictionary<string, int> { ["abc"] = 2 });
 
         Assert.Throws<InvalidDataException>(() => CountMapPacking.Unpack([.. packed, 0]));
-        Assert.ThrowsAny<Exception>(() => CountMapPacking.Unpack(packed.AsSpan(0, packed.Length - 1)));
+        Assert.ThrowsAny<Exception>(() => CountMapPacking.Unpack(packed[..^1]));
         Assert.Equal(2, CountMapPacking.Unpack(packed)["abc"]);
+    }
+
+    [Fact]
+    public void Reading_gives_the_entries_in_the_order_they_were_packed()
+    {
+        var packed = CountMapPacking.Pack(new Dictionary<string, int> { ["b"] = 3, ["a"] = -2, ["c"] = 1 });
+
+        Assert.Equal(3, CountMapPacking.EntryCount(packed));
+        Assert.Equal([KeyValuePair.Create("b", 3), KeyValuePair.Create("a", -2), KeyValuePair.Create("c", 1)], CountMapPacking.Read(packed));
     }
 }

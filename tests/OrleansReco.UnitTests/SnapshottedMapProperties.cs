@@ -49,10 +49,11 @@ public sealed class SnapshottedMapProperties
             var heard = reached && random.Next(5) > 0;
             if (map.SnapshotDue)
             {
-                var (written, at) = (map.CopyForSnapshot(), version);
+                var (written, at) = (new Dictionary<int, int>(map.Current), version);
+                map.SnapshotTaken();
                 for (var meanwhile = random.Next(4); meanwhile > 0; meanwhile--) Change();
                 if (reached) snapshot = new SnapshotRow(written, at);
-                if (heard) map.SnapshotWritten(written, at);
+                if (heard) map.SnapshotWritten(at);
             }
             else
             {
