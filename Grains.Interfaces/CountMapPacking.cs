@@ -53,7 +53,7 @@ public static class CountMapPacking
         return map;
     }
 
-    /// <summary>The entries in the order they were packed, decoded one at a time (no map is built).</summary>
+    /// <summary>The entries in the order they were packed, decoded one at a time (no map is built); keys are <see cref="PooledIds"/>.</summary>
     public static IEnumerable<KeyValuePair<string, int>> Read(byte[] packed)
     {
         var at = 0;
@@ -61,7 +61,7 @@ public static class CountMapPacking
         for (var i = 0; i < entries; i++)
         {
             var length = (int)ReadVarint(packed, ref at);
-            var key = Encoding.UTF8.GetString(packed, at, length);
+            var key = PooledIds.Decode(packed.AsSpan(at, length));
             at += length;
             yield return KeyValuePair.Create(key, UnZigZag(ReadVarint(packed, ref at)));
         }

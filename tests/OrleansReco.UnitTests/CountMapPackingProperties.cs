@@ -58,4 +58,16 @@ public sealed class CountMapPackingProperties
         Assert.Equal(3, CountMapPacking.EntryCount(packed));
         Assert.Equal([KeyValuePair.Create("b", 3), KeyValuePair.Create("a", -2), KeyValuePair.Create("c", 1)], CountMapPacking.Read(packed));
     }
+
+    [Fact]
+    public void Keys_read_from_different_maps_are_one_string_per_id()
+    {
+        var id = "pooled-" + Guid.NewGuid().ToString("N") + "-商品";
+        var first = CountMapPacking.Unpack(CountMapPacking.Pack(new Dictionary<string, int> { [id] = 1 })).Keys.Single();
+        var second = CountMapPacking.Read(CountMapPacking.Pack(new Dictionary<string, int> { [id] = 2, ["x"] = 1 })).First().Key;
+
+        Assert.Equal(id, first);
+        Assert.Same(first, second);
+        Assert.NotSame(id, first); // decoded from bytes, not the caller's instance
+    }
 }
