@@ -56,7 +56,8 @@ public static class RecoSiloBuilderExtensions
         // it, and JSON made that write the most expensive part of the event path. Every state type is
         // [GenerateSerializer] with stable ids, so the format tolerates added and removed fields.
         services.AddSingleton<IGrainStorageSerializer, ExactSizeGrainStorageSerializer>();
-        var options = services.AddOptions<ModelOptions>();
+        var options = services.AddOptions<ModelOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>());
         if (configuration is not null)
         {
             options.Bind(configuration.GetSection(ModelOptions.SectionName));

@@ -126,4 +126,62 @@ public sealed class ModelOptions
 
     /// <summary>Partitions of the item index; must be the same on every silo of a cluster.</summary>
     public int IndexShards { get; set; } = 8;
+
+    /// <summary>
+    /// What is wrong with these settings, one sentence each naming the setting (empty: usable). A value the model
+    /// cannot work with fails the silo's start (and evaluate's command line) rather than its first events.
+    /// </summary>
+    public IEnumerable<string> Problems()
+    {
+        static string Name(string setting) => $"{SectionName}:{setting}";
+
+        foreach (var (setting, value, minimum) in new (string, int, int)[]
+                 {
+                     (nameof(HistoryLimit), HistoryLimit, 1), (nameof(NeighbourhoodSize), NeighbourhoodSize, 1),
+                     (nameof(MinSupport), MinSupport, 1), (nameof(EaseMaxItems), EaseMaxItems, 0),
+                     (nameof(EaseNeighbours), EaseNeighbours, 1), (nameof(EmbeddingCandidates), EmbeddingCandidates, 0),
+                     (nameof(HistoryFanOut), HistoryFanOut, 1), (nameof(EmbeddingFactors), EmbeddingFactors, 1),
+                     (nameof(EmbeddingSweeps), EmbeddingSweeps, 1), (nameof(EmbeddingShards), EmbeddingShards, 1),
+                     (nameof(IndexShards), IndexShards, 1),
+                 })
+        {
+            if (value < minimum) yield return $"{Name(setting)} is {value}; it must be at least {minimum}.";
+        }
+
+        // Event weights scale a shopper's affinities; a zero or negative one would erase or invert what they did.
+        foreach (var (setting, value, zeroAllowed) in new (string, double, bool)[]
+                 {
+                     (nameof(ViewWeight), ViewWeight, false), (nameof(CartWeight), CartWeight, false),
+                     (nameof(PurchaseWeight), PurchaseWeight, false), (nameof(EaseRegularization), EaseRegularization, false),
+                     (nameof(EmbeddingRegularization), EmbeddingRegularization, false),
+                     (nameof(NeighbourhoodWeight), NeighbourhoodWeight, true), (nameof(EmbeddingWeight), EmbeddingWeight, true),
+                     (nameof(RepeatWeight), RepeatWeight, true), (nameof(EaseWeight), EaseWeight, true),
+                     (nameof(EmbeddingConfidenceScale), EmbeddingConfidenceScale, true),
+                 })
+        {
+            if (!double.IsFinite(value) || value < 0 || (value == 0 && !zeroAllowed))
+            {
+                yield return $"{Name(setting)} is {value}; it must be a finite number {(zeroAllowed ? "of at least 0" : "above 0")}.";
+            }
+        }
+
+        foreach (var (setting, value, zeroAllowed) in new (string, TimeSpan, bool)[]
+                 {
+                     (nameof(HistoryMaxAge), HistoryMaxAge, false), (nameof(HalfLife), HalfLife, false),
+                     (nameof(RepeatHalfLife), RepeatHalfLife, false), (nameof(EmbeddingScheduleCheck), EmbeddingScheduleCheck, false),
+                     (nameof(EaseHalfLife), EaseHalfLife, true), (nameof(EmbeddingTrainEvery), EmbeddingTrainEvery, true),
+                     (nameof(EmbeddingRefreshPeriod), EmbeddingRefreshPeriod, true), (nameof(NeighbourhoodMaxAge), NeighbourhoodMaxAge, true),
+                 })
+        {
+            if (value < TimeSpan.Zero || (value == TimeSpan.Zero && !zeroAllowed))
+            {
+                yield return $"{Name(setting)} is {value}; it must be {(zeroAllowed ? "zero or longer" : "longer than zero")}.";
+            }
+        }
+
+        if (!Enum.IsDefined(Similarity))
+        {
+            yield return $"{Name(nameof(Similarity))} is {Similarity}; it must be one of {string.Join(", ", Enum.GetNames<SimilarityKind>())}.";
+        }
+    }
 }

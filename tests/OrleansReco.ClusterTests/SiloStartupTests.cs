@@ -9,7 +9,7 @@ using Xunit;
 
 namespace OrleansReco.ClusterTests;
 
-/// <summary>The real silo host refuses to start outside Development without a usable master key, naming the setting.</summary>
+/// <summary>The real silo host refuses to start without a usable master key (outside Development) or with unusable model settings, naming the setting.</summary>
 public sealed class SiloStartupTests
 {
     [Fact]
@@ -45,6 +45,20 @@ public sealed class SiloStartupTests
         });
 
         Assert.Contains("'k2' is not among the configured keys", message);
+    }
+
+    [Fact]
+    public async Task A_model_setting_the_model_cannot_work_with_refuses_start_up()
+    {
+        var message = await StartupFailure(new()
+        {
+            ["Reco:Privacy:MasterKeys:CurrentKeyId"] = "k1",
+            ["Reco:Privacy:MasterKeys:Keys:0:Id"] = "k1",
+            ["Reco:Privacy:MasterKeys:Keys:0:Key"] = Convert.ToBase64String(new byte[32]),
+            ["Reco:Model:IndexShards"] = "0",
+        });
+
+        Assert.Contains("Reco:Model:IndexShards is 0; it must be at least 1", message);
     }
 
     private static async Task<string> StartupFailure(Dictionary<string, string?> settings)

@@ -154,6 +154,8 @@ public sealed class EvaluateCommandTests : IDisposable
     [InlineData("HistoryFanout40")]
     [InlineData("NoSuchSetting=1")]
     [InlineData("HistoryFanOut=many")]
+    [InlineData("HistoryFanOut=0")]
+    [InlineData("HalfLife=-1.00:00:00")]
     public async Task A_bad_model_setting_stops_before_the_replay(string setting)
     {
         var (train, test) = _groups.Write(_directory);

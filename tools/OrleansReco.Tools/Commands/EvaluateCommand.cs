@@ -265,13 +265,18 @@ public sealed class EvaluateCommand : ICommand
             }
             settings[name] = part[(equals + 1)..].Trim();
         }
+        var options = new ModelOptions();
         try
         {
-            BindModelSettings(settings, new ModelOptions());
+            BindModelSettings(settings, options);
         }
         catch (InvalidOperationException exception)
         {
             throw new UsageException($"--model: {exception.Message}");
+        }
+        if (options.Problems().FirstOrDefault() is { } problem)
+        {
+            throw new UsageException($"--model: {problem}");
         }
         return settings;
     }
