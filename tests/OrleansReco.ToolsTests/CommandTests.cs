@@ -11,10 +11,10 @@ namespace OrleansReco.ToolsTests;
 /// <summary>The subcommands end to end: argument words in, requests recorded by a real HTTP server out.</summary>
 public sealed class CommandTests : IAsyncLifetime
 {
-    private FakeGateway _gateway = null!;
+    private ScriptedGateway _gateway = null!;
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("tools-test-");
 
-    public async Task InitializeAsync() => _gateway = await FakeGateway.StartAsync();
+    public async Task InitializeAsync() => _gateway = await ScriptedGateway.StartAsync();
 
     public async Task DisposeAsync()
     {

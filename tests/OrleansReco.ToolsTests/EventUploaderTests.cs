@@ -6,10 +6,10 @@ namespace OrleansReco.ToolsTests;
 
 public sealed class EventUploaderTests : IAsyncLifetime
 {
-    private FakeGateway _gateway = null!;
+    private ScriptedGateway _gateway = null!;
     private readonly HttpClient _http = new();
 
-    public async Task InitializeAsync() => _gateway = await FakeGateway.StartAsync();
+    public async Task InitializeAsync() => _gateway = await ScriptedGateway.StartAsync();
 
     public async Task DisposeAsync()
     {

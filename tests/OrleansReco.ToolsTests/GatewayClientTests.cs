@@ -6,10 +6,10 @@ namespace OrleansReco.ToolsTests;
 
 public sealed class GatewayClientTests : IAsyncLifetime
 {
-    private FakeGateway _gateway = null!;
+    private ScriptedGateway _gateway = null!;
     private readonly HttpClient _http = new();
 
-    public async Task InitializeAsync() => _gateway = await FakeGateway.StartAsync();
+    public async Task InitializeAsync() => _gateway = await ScriptedGateway.StartAsync();
 
     public async Task DisposeAsync()
     {
@@ -114,7 +114,7 @@ public sealed class GatewayClientTests : IAsyncLifetime
         var client = new GatewayClient(_http, _gateway.BaseAddress, new GatewayKeys(), TestEnvironment.FastRetry);
 
         Assert.False(await client.WaitUntilReadyAsync(2, TimeSpan.FromMilliseconds(1), CancellationToken.None));
-        _gateway = await FakeGateway.StartAsync(); // for DisposeAsync
+        _gateway = await ScriptedGateway.StartAsync(); // for DisposeAsync
     }
 
     [Fact]

@@ -14,9 +14,10 @@ namespace OrleansReco.ToolsTests;
 /// <summary>
 /// A real HTTP server on 127.0.0.1 (random port) with the gateway's three routes. It records what it accepted, in
 /// the order requests completed, and can be told to refuse: not ready for a while, 429 for some event requests, or
-/// a fixed error status.
+/// a fixed error status. The tools' retry and back-off paths need answers on cue (a 429 now, a 503 twice), which the
+/// real gateway gives only under load; the real gateway itself is driven over HTTP in GatewayTests (EvaluateOverHttpTests).
 /// </summary>
-public sealed class FakeGateway : IAsyncDisposable
+public sealed class ScriptedGateway : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
@@ -28,7 +29,7 @@ public sealed class FakeGateway : IAsyncDisposable
     private int _tooManyRequestsAnswers;
     private int _eventRequests;
 
-    private FakeGateway(WebApplication app) => _app = app;
+    private ScriptedGateway(WebApplication app) => _app = app;
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -71,13 +72,13 @@ public sealed class FakeGateway : IAsyncDisposable
         }
     }
 
-    public static async Task<FakeGateway> StartAsync()
+    public static async Task<ScriptedGateway> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        var gateway = new FakeGateway(app);
+        var gateway = new ScriptedGateway(app);
         app.MapGet("/health/ready", (Delegate)gateway.Ready);
         app.MapPost("/v1/events", (Delegate)gateway.PostEvents); // Delegate: the returned IResult is written
         app.MapPut("/v1/items/{itemId}", (Delegate)gateway.PutItem);
