@@ -41,8 +41,8 @@ public static class ContributionPlanner
         var added = after.Keys.Where(i => !before.ContainsKey(i)).ToList();
         var removed = before.Keys.Where(i => !after.ContainsKey(i)).ToList();
 
-        // Maps sized up front: these are built for every change of every user, and growing them was most of what a
-        // change allocated.
+        // Maps sized up front: these are built for every change of every user, and growing them showed in allocation
+        // traces of a replay.
         foreach (var item in added)
         {
             var change = ChangeOf(item);
