@@ -28,7 +28,6 @@ public sealed class ItemGrain(
     private HashSet<Guid> _recent = null!;
     private CoalescingStateWriter _writer = null!;
     private ItemNeighbourhoodCache _neighbourhood = null!;
-    private Action<string, int> _markChanged = null!;
 
     private string ItemId => this.GetPrimaryKeyString();
 
@@ -39,7 +38,6 @@ public sealed class ItemGrain(
         _stored.Restore();
         _aggregates = new ItemAggregates(State.Occurrence, _stored.Map.Current, State.PopularityMilliWeights);
         _recent = [.. State.RecentDeliveries];
-        _markChanged = _stored.Map.MarkChanged;
         _writer = new CoalescingStateWriter(_stored.WriteAsync, onFailure: DeactivateOnIdle);
         _neighbourhood = new ItemNeighbourhoodCache(_options, GrainFactory);
         return Task.CompletedTask;
@@ -70,7 +68,7 @@ public sealed class ItemGrain(
                 contribution.OccurrenceDelta,
                 contribution.CoItems,
                 contribution.Popularity.Select(p => KeyValuePair.Create(p.Day, p.MilliWeight)),
-                _markChanged);
+                _stored.Map.MarkChanged);
             Remember(contribution.DeliveryId);
         }
         State.Occurrence = _aggregates.Occurrence;

@@ -148,7 +148,8 @@ public sealed class ModelOptions
             if (value < minimum) yield return $"{Name(setting)} is {value}; it must be at least {minimum}.";
         }
 
-        // Event weights scale a shopper's affinities; a zero or negative one would erase or invert what they did.
+        // Nothing here may be negative or non-finite. Event weights and the regularisations must also be above zero: a
+        // zero event weight would erase what a shopper did, a zero lambda leaves the least-squares solves singular.
         foreach (var (setting, value, zeroAllowed) in new (string, double, bool)[]
                  {
                      (nameof(ViewWeight), ViewWeight, false), (nameof(CartWeight), CartWeight, false),

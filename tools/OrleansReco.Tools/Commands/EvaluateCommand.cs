@@ -230,8 +230,8 @@ public sealed class EvaluateCommand : ICommand
         environment.Out.WriteLine($"replay: {events:N0} events of {users:N0} users in {elapsed.TotalSeconds:F1} s, {events / Math.Max(elapsed.TotalSeconds, 1e-9):N0} events/s");
 
     /// <summary>
-    /// What the replay cost the .NET runtime, the whole cluster being this process: allocation per event moves with
-    /// the code and hardly with the machine's load, so it shows a change's effect where events/s is noisy.
+    /// What the replay cost the .NET runtime, the whole cluster being this process: allocation per event and the share
+    /// paused tell where a replay's time goes, beside events/s (all three vary between runs as the batching does).
     /// </summary>
     private static void PrintRuntimeCost(ToolsEnvironment environment, RuntimeCost cost, long events, TimeSpan elapsed) =>
         environment.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
