@@ -13,9 +13,10 @@ public static class Readiness
             {
                 if (await condition()) return;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or System.Net.Sockets.SocketException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or System.Net.Sockets.SocketException
+                                           or Orleans.Runtime.Messaging.ConnectionFailedException)
             {
-                // Not listening yet.
+                // Not listening yet (an Orleans client asked through a silo that is not back up yet fails to connect).
             }
             await Task.Delay(200);
         }
