@@ -9,6 +9,10 @@ public enum EventType
     Purchase = 2,
 }
 
-/// <summary>One behaviour event, already validated by the Gateway. Time is event time, so history can be replayed.</summary>
+/// <summary>
+/// One behaviour event, already validated by the Gateway. Time is event time, so history can be replayed.
+/// <see cref="EventId"/>, when the storefront gives one, makes recording it idempotent: the user grain records an
+/// id it has already recorded within a day only once.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.BehaviourEvent")]
-public sealed record BehaviourEvent(string ItemId, EventType Type, DateTimeOffset Timestamp);
+public sealed record BehaviourEvent(string ItemId, EventType Type, DateTimeOffset Timestamp, string? EventId = null);

@@ -3,8 +3,12 @@ namespace OrleansReco.Gateway.Contracts;
 // The JSON shapes of the v1 API. Requests are parsed by hand (see Validation/); the request records here exist so
 // that the OpenAPI document describes them.
 
-/// <summary>A behaviour event as the storefront sends it. <c>type</c> is view, cart or purchase.</summary>
-public sealed record EventRequest(string UserId, string ItemId, string Type, DateTimeOffset? Timestamp);
+/// <summary>
+/// A behaviour event as the storefront sends it. <c>type</c> is view, cart or purchase. <c>eventId</c> (optional,
+/// unique per user) makes a retry safe: an event whose id the user's events of the last 24 hours already hold is
+/// acknowledged and not recorded again.
+/// </summary>
+public sealed record EventRequest(string UserId, string ItemId, string Type, DateTimeOffset? Timestamp, string? EventId);
 
 public sealed record EventsAccepted(int Accepted);
 

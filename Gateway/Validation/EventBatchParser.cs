@@ -16,7 +16,7 @@ internal static class EventBatchParser
 
     public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static readonly HashSet<string> Allowed = new(StringComparer.OrdinalIgnoreCase) { "userId", "itemId", "type", "timestamp" };
+    private static readonly HashSet<string> Allowed = new(StringComparer.OrdinalIgnoreCase) { "userId", "itemId", "type", "timestamp", "eventId" };
 
     /// <summary>
     /// Null events with a problem result when the batch is invalid. <paramref name="now"/> stamps events that carry
@@ -26,10 +26,11 @@ internal static class EventBatchParser
     {
         var errors = new FieldErrors();
         var events = new List<IncomingEvent>();
+        var eventIds = new Dictionary<(string UserId, string EventId), string>();
         switch (root.ValueKind)
         {
             case JsonValueKind.Object:
-                ParseOne(root, "", now, errors, events);
+                ParseOne(root, "", now, errors, events, eventIds);
                 break;
             case JsonValueKind.Array:
                 var length = root.GetArrayLength();
@@ -47,7 +48,7 @@ internal static class EventBatchParser
                 var index = 0;
                 foreach (var element in root.EnumerateArray())
                 {
-                    ParseOne(element, $"[{index++}]", now, errors, events);
+                    ParseOne(element, $"[{index++}]", now, errors, events, eventIds);
                 }
                 break;
             default:
@@ -59,7 +60,10 @@ internal static class EventBatchParser
             : (events, null);
     }
 
-    private static void ParseOne(JsonElement element, string path, DateTimeOffset now, FieldErrors errors, List<IncomingEvent> events)
+    /// <param name="eventIds">The path of each (user, event id) pair seen so far in the batch.</param>
+    private static void ParseOne(
+        JsonElement element, string path, DateTimeOffset now, FieldErrors errors, List<IncomingEvent> events,
+        Dictionary<(string UserId, string EventId), string> eventIds)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -71,9 +75,17 @@ internal static class EventBatchParser
         var itemId = JsonFields.ReadId(properties, "itemId", path, errors, required: true);
         var type = ReadType(properties, path, errors);
         var timestamp = ReadTimestamp(properties, path, now, errors);
+        var eventId = JsonFields.ReadId(properties, "eventId", path, errors, required: false);
+        if (userId is not null && eventId is not null && !eventIds.TryAdd((userId, eventId), path))
+        {
+            // Two events under one id: the user grain would keep the first and drop the second, most likely a
+            // storefront bug that should surface rather than lose an event.
+            errors.Add(JsonFields.Join(path, "eventId"), $"repeats the eventId of {eventIds[(userId, eventId)]} for the same user");
+            return;
+        }
         if (userId is not null && itemId is not null && type is not null && timestamp is not null)
         {
-            events.Add(new IncomingEvent(userId, new BehaviourEvent(itemId, type.Value, timestamp.Value)));
+            events.Add(new IncomingEvent(userId, new BehaviourEvent(itemId, type.Value, timestamp.Value, eventId)));
         }
     }
 

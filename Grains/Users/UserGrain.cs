@@ -30,6 +30,7 @@ public sealed class UserGrain(
     private UserDataVault _vault = null!;
     private UserData _data = null!;
     private UserHistory _history = null!;
+    private RecentEventIds _recentEventIds = null!;
     private UserEmbedding? _embedding;
     /// <summary>The item deltas of <see cref="UserData.Outbox"/>, planned once when the change is made.</summary>
     private Dictionary<string, ItemChange>? _plannedDeliveries;
@@ -70,11 +71,28 @@ public sealed class UserGrain(
         {
             return; // Without consent nothing is recorded.
         }
+        var now = clock.GetUtcNow();
+        if (events.All(e => e.EventId is { } id && _recentEventIds.Holds(id, now)))
+        {
+            return; // A retry of events already recorded: they have been durable since.
+        }
         await ChangeHistory(history =>
         {
+            // Ids are remembered inside the change, which is written or dropped as a whole: an id is never held for
+            // an event that was not stored, so a retry after a failure records it.
+            var remembered = false;
             foreach (var e in events)
             {
+                if (e.EventId is { } id && !_recentEventIds.TryRemember(id, now))
+                {
+                    continue; // recorded before
+                }
+                remembered |= e.EventId is not null;
                 history.Record(e.ItemId, ToKind(e.Type), e.Timestamp.ToUnixTimeSeconds());
+            }
+            if (remembered)
+            {
+                _data.RecentEventIds = _recentEventIds.Pack();
             }
         });
         await UpdateEmbedding();
@@ -113,6 +131,9 @@ public sealed class UserGrain(
             return;
         }
         var retracted = _history.Count;
+        // What is not used for personalisation is not kept, the record of which events were seen included.
+        _recentEventIds.Clear();
+        _data.RecentEventIds = null;
         await ChangeHistory(history => history.Clear());
         _embedding = null;
         await DeliverOutbox();
@@ -268,6 +289,7 @@ public sealed class UserGrain(
         _embedding = null;
         _plannedDeliveries = null;
         _history = UserHistory.Restore(_policy, data.History.Select(h => h.ToEntry()), data.NewestEvent);
+        _recentEventIds = RecentEventIds.Restore(data.RecentEventIds);
     }
 
     /// <summary>Delivers, or leaves the outbox for the retry timer: the state is durable either way.</summary>

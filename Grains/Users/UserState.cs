@@ -24,6 +24,9 @@ public sealed class UserData
 
     /// <summary>Consent to personalisation. Without it nothing is recorded and results are not personalised.</summary>
     [Id(4)] public bool Personalization { get; set; } = true;
+
+    /// <summary>The ids of the events recorded in the last day, packed by <see cref="Model.RecentEventIds"/>; null when none.</summary>
+    [Id(6)] public byte[]? RecentEventIds { get; set; }
 }
 
 /// <summary>

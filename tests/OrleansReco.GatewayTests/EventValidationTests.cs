@@ -42,6 +42,10 @@ public sealed class EventValidationTests(GatewayFixture fixture)
         { "timestamp not a date", """{"userId":"U","itemId":"i","type":"view","timestamp":"yesterday"}""" },
         { "numeric timestamp", """{"userId":"U","itemId":"i","type":"view","timestamp":1714557600}""" },
         { "duplicate property", """{"userId":"U","itemId":"i","type":"view","type":"purchase"}""" },
+        { "empty eventId", """{"userId":"U","itemId":"i","type":"view","eventId":""}""" },
+        { "over-long eventId", $$"""{"userId":"U","itemId":"i","type":"view","eventId":"{{new string('e', 129)}}"}""" },
+        { "control character in eventId", """{"userId":"U","itemId":"i","type":"view","eventId":"a\u0007b"}""" },
+        { "numeric eventId", """{"userId":"U","itemId":"i","type":"view","eventId":7}""" },
         { "not an object", "42" },
         { "nested array", """[{"userId":"U","itemId":"i","type":"view"}]""" },
     };
@@ -58,6 +62,24 @@ public sealed class EventValidationTests(GatewayFixture fixture)
         Assert.True(problem.TryGetProperty("errors", out var errors), because);
         Assert.Contains(errors.EnumerateObject(), e => e.Name.StartsWith("[1]", StringComparison.Ordinal));
         await AssertNothingRecordedFor(user);
+    }
+
+    [Fact]
+    public async Task Two_events_of_one_user_under_one_eventId_are_refused_and_none_recorded()
+    {
+        var (user, other) = (Http.Unique("user"), Http.Unique("other"));
+        var body = Http.Batch(
+            Http.Event(other, Http.Unique("item"), eventId: "e-1"),
+            Http.Event(user, Http.Unique("item"), eventId: "e-1"),
+            Http.Event(user, Http.Unique("item"), eventId: "e-1"));
+
+        var problem = await (await storefront.PostEvents(body)).AssertProblem(HttpStatusCode.BadRequest);
+
+        var errors = problem.GetProperty("errors");
+        Assert.Equal(["[2].eventId"], errors.EnumerateObject().Select(e => e.Name));
+        Assert.Contains("[1]", errors.GetProperty("[2].eventId")[0].GetString());
+        await AssertNothingRecordedFor(user);
+        await AssertNothingRecordedFor(other);
     }
 
     [Theory]

@@ -62,6 +62,25 @@ public sealed class EventsTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task A_retried_batch_with_event_ids_is_acknowledged_again_and_recorded_once()
+    {
+        var (alice, bob) = (Http.Unique("alice"), Http.Unique("bob"));
+        var item = Http.Unique("item");
+        // One id for both shoppers: ids are unique per shopper, so these are two events.
+        var body = Http.Batch(Http.Event(alice, item, "cart", eventId: "e-1"), Http.Event(bob, item, "cart", eventId: "e-1"));
+
+        await (await storefront.PostEvents(body)).AssertOk<EventsAccepted>(HttpStatusCode.Accepted);
+        var retry = await (await storefront.PostEvents(body)).AssertOk<EventsAccepted>(HttpStatusCode.Accepted);
+
+        Assert.Equal(2, retry.Accepted);
+        foreach (var user in new[] { alice, bob })
+        {
+            var export = await fixture.Grains.GetGrain<IUserGrain>(fixture.Gateway.Pseudonymizer.Pseudonymize(user)).Export();
+            Assert.Equal(1, Assert.Single(export!.History).Carts);
+        }
+    }
+
+    [Fact]
     public async Task A_timestamp_slightly_in_the_future_is_accepted()
     {
         var user = Http.Unique("user");

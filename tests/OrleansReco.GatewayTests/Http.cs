@@ -12,10 +12,13 @@ internal static class Http
 
     public static Task<HttpResponseMessage> PostEvents(this HttpClient client, string json) => client.PostAsync("/v1/events", Json(json));
 
-    public static string Event(string userId, string itemId, string type = "view", string? timestamp = null) =>
-        JsonSerializer.Serialize(timestamp is null
-            ? new Dictionary<string, string> { ["userId"] = userId, ["itemId"] = itemId, ["type"] = type }
-            : new Dictionary<string, string> { ["userId"] = userId, ["itemId"] = itemId, ["type"] = type, ["timestamp"] = timestamp });
+    public static string Event(string userId, string itemId, string type = "view", string? timestamp = null, string? eventId = null)
+    {
+        var fields = new Dictionary<string, string> { ["userId"] = userId, ["itemId"] = itemId, ["type"] = type };
+        if (timestamp is not null) fields["timestamp"] = timestamp;
+        if (eventId is not null) fields["eventId"] = eventId;
+        return JsonSerializer.Serialize(fields);
+    }
 
     public static string Batch(params string[] events) => "[" + string.Join(",", events) + "]";
 

@@ -37,8 +37,40 @@ public sealed class GatewayClientTests : IAsyncLifetime
             new WireEvent("user-1", "item-1", "view", Batch[0].Timestamp),
             new WireEvent("user-1", "item-1", "cart", Batch[1].Timestamp),
             new WireEvent("user-2", "item-2", "purchase", Batch[2].Timestamp),
-        ], _gateway.Events);
+        ], _gateway.Events.Select(e => e with { EventId = null }));
         Assert.Equal(["sf-key"], _gateway.EventApiKeys);
+    }
+
+    [Fact]
+    public async Task Every_event_carries_its_own_id_across_batches_and_clients()
+    {
+        await Client().PostEventsAsync(Batch, CancellationToken.None);
+        await Client().PostEventsAsync(Batch, CancellationToken.None);
+        var client = Client();
+        await client.PostEventsAsync(Batch, CancellationToken.None);
+        await client.PostEventsAsync(Batch, CancellationToken.None);
+
+        var ids = _gateway.Events.Select(e => e.EventId).ToList();
+        Assert.Equal(12, ids.Count);
+        Assert.All(ids, id => Assert.InRange(id!.Length, 1, 128));
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_batch_whose_answer_was_lost_is_sent_again_with_the_same_event_ids()
+    {
+        _gateway.AnswerLostFor = 1;
+        var client = Client();
+
+        await client.PostEventsAsync(Batch, CancellationToken.None);
+
+        // The scripted gateway keeps both copies; the real one records the second as nothing new (GatewayTests).
+        var received = _gateway.Events;
+        Assert.Equal(2, _gateway.EventRequests);
+        Assert.Equal(6, received.Count);
+        Assert.Equal(received.Take(3), received.Skip(3));
+        Assert.Equal(3, received.Select(e => e.EventId).Distinct().Count());
+        Assert.Equal(1, client.Retries);
     }
 
     [Fact]

@@ -27,6 +27,7 @@ public sealed class ScriptedGateway : IAsyncDisposable
     private readonly List<int> _batchSizes = [];
     private int _notReadyAnswers;
     private int _tooManyRequestsAnswers;
+    private int _answersLost;
     private int _eventRequests;
 
     private ScriptedGateway(WebApplication app) => _app = app;
@@ -38,6 +39,12 @@ public sealed class ScriptedGateway : IAsyncDisposable
 
     /// <summary>Answer 429 (Retry-After: 0) to this many event requests before accepting again.</summary>
     public int TooManyRequestsFor { set => _tooManyRequestsAnswers = value; }
+
+    /// <summary>
+    /// Record this many event requests and then drop the connection without answering: the storefront's view of a
+    /// gateway that made the events durable and crashed, or of a reply lost on the way.
+    /// </summary>
+    public int AnswerLostFor { set => _answersLost = value; }
 
     /// <summary>When set, every event request gets this status (a problem body) and nothing is recorded.</summary>
     public HttpStatusCode? EventsStatus { get; set; }
@@ -119,6 +126,11 @@ public sealed class ScriptedGateway : IAsyncDisposable
             _batchSizes.Add(batch.Count);
         }
 
+        if (Interlocked.Decrement(ref _answersLost) >= 0)
+        {
+            context.Abort();
+            return Results.Empty;
+        }
         return Results.Accepted();
     }
 
@@ -131,6 +143,6 @@ public sealed class ScriptedGateway : IAsyncDisposable
     }
 }
 
-public sealed record WireEvent(string UserId, string ItemId, string Type, DateTimeOffset Timestamp);
+public sealed record WireEvent(string UserId, string ItemId, string Type, DateTimeOffset Timestamp, string? EventId = null);
 
 public sealed record WireItem(string? Title, string? Category, List<string>? Tags, decimal? Price, bool Available);

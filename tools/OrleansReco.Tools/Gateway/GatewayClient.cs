@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text.Json;
 using OrleansReco.Tools.Synthetic;
 
@@ -27,10 +28,16 @@ public sealed class GatewayClient
         _base = gateway.AbsoluteUri.EndsWith('/') ? gateway : new Uri(gateway.AbsoluteUri + "/");
     }
 
-    /// <summary>Number of requests answered 429/503 and sent again, for the summary line.</summary>
+    /// <summary>Number of requests answered 429/503, or not answered, and sent again, for the summary line.</summary>
     public long Retries => Interlocked.Read(ref _retries);
 
     private long _retries;
+
+    /// <summary>Event ids are this client's random prefix and a sequence number: unique per shopper across runs.</summary>
+    private readonly string _eventIdPrefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + "-";
+    private long _eventsNamed;
+
+    private string EventId(long sequence) => _eventIdPrefix + sequence.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Polls <c>GET /health/ready</c> until it answers 200, at most <paramref name="attempts"/> times.</summary>
     public async Task<bool> WaitUntilReadyAsync(int attempts, TimeSpan delay, CancellationToken cancellationToken)
@@ -80,7 +87,10 @@ public sealed class GatewayClient
             throw new ArgumentOutOfRangeException(nameof(events), $"A batch holds 1 to {MaxEventsPerRequest} events.");
         }
 
-        var bodies = events.Select(e => new EventBody(e.UserId, e.ItemId, WireName(e.Type), e.Timestamp)).ToArray();
+        // Ids are given once, here, so every retry of the batch carries the same ones and the gateway records each
+        // event once however often the batch is sent.
+        var first = Interlocked.Add(ref _eventsNamed, events.Count) - events.Count;
+        var bodies = events.Select((e, i) => new EventBody(e.UserId, e.ItemId, WireName(e.Type), e.Timestamp, EventId(first + i))).ToArray();
         var body = JsonSerializer.SerializeToUtf8Bytes(bodies, WireJson.Default.EventBodyArray);
         return SendAsync(HttpMethod.Post, new Uri(_base, "v1/events"), _keys.Storefront, body, $"a batch of {events.Count} events", cancellationToken);
     }
@@ -110,7 +120,11 @@ public sealed class GatewayClient
         return JsonSerializer.Deserialize(body, WireJson.Default.RecommendationsBody)?.Items ?? [];
     }
 
-    /// <summary>Sends with retries on 429 and 503 and returns the response body; any other failure throws.</summary>
+    /// <summary>
+    /// Sends with retries on 429, 503 and no answer at all (a connection lost on the way), and returns the response
+    /// body; any other failure throws. Retrying without an answer is safe because every request the tools send is
+    /// idempotent: item upserts replace, events carry ids, the rest only read (or train a model once more).
+    /// </summary>
     private async Task<byte[]> SendAsync(HttpMethod method, Uri uri, string apiKey, byte[]? body, string what, CancellationToken cancellationToken)
     {
         for (var retry = 0; ; retry++)
@@ -123,7 +137,13 @@ public sealed class GatewayClient
                 request.Content.Headers.ContentType = Json;
             }
             request.Headers.Add("X-Api-Key", apiKey);
-            using var response = await _http.SendAsync(request, cancellationToken);
+            using var response = await SendOnceAsync(request, mayRetry: retry < _retry.MaxRetries, cancellationToken);
+            if (response is null)
+            {
+                Interlocked.Increment(ref _retries);
+                await Task.Delay(_retry.DelayBefore(retry + 1, null), cancellationToken);
+                continue;
+            }
             if (response.IsSuccessStatusCode)
             {
                 return await response.Content.ReadAsByteArrayAsync(cancellationToken);
@@ -140,6 +160,23 @@ public sealed class GatewayClient
 
             Interlocked.Increment(ref _retries);
             await Task.Delay(_retry.DelayBefore(retry + 1, RetryAfter(response)), cancellationToken);
+        }
+    }
+
+    /// <summary>Null when no answer came (connection refused or lost, or the client's timeout) and a retry may follow.</summary>
+    private async Task<HttpResponseMessage?> SendOnceAsync(HttpRequestMessage request, bool mayRetry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _http.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException) when (mayRetry)
+        {
+            return null;
+        }
+        catch (TaskCanceledException) when (mayRetry && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
         }
     }
 

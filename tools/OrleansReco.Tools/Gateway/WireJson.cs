@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace OrleansReco.Tools.Gateway;
 
 /// <summary>Body of one event in <c>POST /v1/events</c>.</summary>
-internal sealed record EventBody(string UserId, string ItemId, string Type, DateTimeOffset Timestamp);
+internal sealed record EventBody(string UserId, string ItemId, string Type, DateTimeOffset Timestamp, string EventId);
 
 /// <summary>Body of <c>PUT /v1/items/{itemId}</c>.</summary>
 internal sealed record ItemBody(string? Title, string? Category, IReadOnlyList<string> Tags, decimal? Price, bool Available);
