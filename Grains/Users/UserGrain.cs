@@ -80,19 +80,13 @@ public sealed class UserGrain(
         {
             // Ids are remembered inside the change, which is written or dropped as a whole: an id is never held for
             // an event that was not stored, so a retry after a failure records it.
-            var remembered = false;
             foreach (var e in events)
             {
                 if (e.EventId is { } id && !_recentEventIds.TryRemember(id, now))
                 {
                     continue; // recorded before
                 }
-                remembered |= e.EventId is not null;
                 history.Record(e.ItemId, ToKind(e.Type), e.Timestamp.ToUnixTimeSeconds());
-            }
-            if (remembered)
-            {
-                _data.RecentEventIds = _recentEventIds.Pack();
             }
         });
         await UpdateEmbedding();
@@ -133,7 +127,6 @@ public sealed class UserGrain(
         var retracted = _history.Count;
         // What is not used for personalisation is not kept, the record of which events were seen included.
         _recentEventIds.Clear();
-        _data.RecentEventIds = null;
         await ChangeHistory(history => history.Clear());
         _embedding = null;
         await DeliverOutbox();
@@ -231,6 +224,8 @@ public sealed class UserGrain(
         {
             // The wrapped key is stored before the first state that needs it.
             await _vault.EnsureKeyAsync();
+            // Packed here, the one place state is written, so the stored ids are always the live ones.
+            _data.RecentEventIds = _recentEventIds.Pack();
             state.State = _vault.Seal(_data);
             await state.WriteStateAsync();
             _outboxClearedSinceWrite = false;
