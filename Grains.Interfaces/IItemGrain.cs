@@ -2,7 +2,7 @@ namespace OrleansReco.Grains.Interfaces;
 
 /// <summary>One product, keyed by the storefront's item id: catalogue data, co-occurrence counts, neighbourhood.</summary>
 [Alias("OrleansReco.IItemGrain")]
-public interface IItemGrain : IGrainWithStringKey
+public interface IItemGrain : IGrainWithStringKey, ICheckpointedGrain
 {
     [Alias("Upsert")]
     Task Upsert(ItemDetails details);
@@ -11,11 +11,13 @@ public interface IItemGrain : IGrainWithStringKey
     Task<ItemDetails?> GetDetails();
 
     /// <summary>
-    /// Applies user-side changes to the aggregates, in order, with one state write. Idempotent per
-    /// <see cref="ItemContribution.DeliveryId"/>: a contribution applied before is skipped.
+    /// Applies user-side changes to the aggregates in memory, in order, and returns the receipt of the checkpoint that
+    /// will hold them (<see cref="ICheckpointedGrain.WaitDurable"/>). Idempotent per
+    /// <see cref="ItemContribution.DeliveryId"/>: a contribution applied before is skipped, until its sender says the
+    /// id may be <paramref name="forgotten"/> (its own state no longer holds the change, so it never sends it again).
     /// </summary>
     [Alias("Apply")]
-    Task Apply(IReadOnlyList<ItemContribution> contributions);
+    Task<CheckpointReceipt> Apply(IReadOnlyList<ItemContribution> contributions, IReadOnlyList<Guid> forgotten);
 
     /// <summary>Top neighbours by similarity, only pairs supported by at least the configured minimum of users.</summary>
     [Alias("GetNeighbours")]

@@ -5,14 +5,14 @@ namespace OrleansReco.Grains.Interfaces;
 /// the items that hash to it. Partitioned so that no single grain sees every event.
 /// </summary>
 [Alias("OrleansReco.IItemIndexShardGrain")]
-public interface IItemIndexShardGrain : IGrainWithIntegerKey
+public interface IItemIndexShardGrain : IGrainWithIntegerKey, ICheckpointedGrain
 {
     /// <summary>
     /// Replaces what the shard knows of the reported items, unless it knows a newer version. Absolute values, so a
-    /// repeated report is harmless.
+    /// repeated report is harmless. Returns the receipt of the checkpoint that will hold them.
     /// </summary>
     [Alias("Report")]
-    Task Report(IReadOnlyList<ItemStats> reports);
+    Task<CheckpointReceipt> Report(IReadOnlyList<ItemStats> reports);
 
     /// <summary>The stats of the given items (items the shard has never heard of are left out), with the shard's version.</summary>
     [Alias("Lookup")]

@@ -9,9 +9,20 @@ namespace OrleansReco.Grains.Interfaces;
 [Alias("OrleansReco.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
 {
-    /// <summary>Records events in order. Returns once the new state is durable.</summary>
+    /// <summary>
+    /// Records events in order. Returns once they are durable in the user's own state, together with the item changes
+    /// they imply (the outbox); the items apply those after the answer (<see cref="WaitForDeliveries"/>).
+    /// </summary>
     [Alias("Record")]
     Task Record(IReadOnlyList<BehaviourEvent> events);
+
+    /// <summary>
+    /// Completes once every change recorded so far is applied by every item it touches and held there by a durable
+    /// checkpoint, retrying deliveries that fail meanwhile. For tools and tests that read item aggregates right after
+    /// writing events; a storefront has no need of it.
+    /// </summary>
+    [Alias("WaitForDeliveries")]
+    Task WaitForDeliveries();
 
     /// <summary>The history with affinities, highest affinity first, and the user vector of the current model.</summary>
     [Alias("GetContext"), AlwaysInterleave]

@@ -84,11 +84,13 @@ public static class RecoSiloHost
             case "azuretable":
                 silo.AddAzureTableGrainStorage(RecoStorage.State, configuration.GetSection(AzureTableStorageOptions.SectionName));
                 silo.AddAzureTableUserKeyStore(RecoStorage.Keys, configuration);
+                silo.AddMemoryAggregateRows(); // interim, until the Azure aggregate store lands
                 break;
             case "memory":
                 // Lost when the silo stops: for tests and experiments only.
                 silo.AddMemoryGrainStorage(RecoStorage.State);
                 silo.AddMemoryUserKeyStore(RecoStorage.Keys);
+                silo.AddMemoryAggregateRows();
                 break;
             default:
                 throw new InvalidOperationException(

@@ -4,13 +4,13 @@ namespace OrleansReco.Grains.Hosting;
 /// Sends messages to many targets (grains) with at most one call in flight per target: what arrives for a target
 /// while its call runs waits and goes with everything else waiting in the next call. Idle, a message goes at once;
 /// busy, many small calls to a hot target become a few large ones, and each message still waits for the call that
-/// carried it, so its sender learns exactly whether it arrived. Messages for one target keep their order.
-/// With <c>maxCallsInFlight</c> reached, a target with messages waits for a free call, in the order targets got
-/// messages, and gathers more meanwhile: under load the batches grow instead of the calls multiplying.
+/// carried it, so its sender learns exactly whether it arrived (and what the call answered). Messages for one target
+/// keep their order. With <c>maxCallsInFlight</c> reached, a target with messages waits for a free call, in the order
+/// targets got messages, and gathers more meanwhile: under load the batches grow instead of the calls multiplying.
 /// One per silo, shared by its grains (hence the lock); calls leave the callers' grain contexts after their start.
 /// </summary>
-public sealed class PerTargetBatcher<TTarget, TMessage>(
-    Func<TTarget, IReadOnlyList<TMessage>, Task> send, int maxBatch, int maxCallsInFlight = int.MaxValue)
+public sealed class PerTargetBatcher<TTarget, TMessage, TResult>(
+    Func<TTarget, IReadOnlyList<TMessage>, Task<TResult>> send, int maxBatch, int maxCallsInFlight = int.MaxValue)
     where TTarget : notnull
 {
     /// <summary>The targets with a call in flight or messages waiting, and what waits for each of them.</summary>
@@ -21,10 +21,16 @@ public sealed class PerTargetBatcher<TTarget, TMessage>(
 
     private readonly Lock _lock = new();
     private int _callsInFlight;
+    private int _backlog;
 
-    public Task Send(TTarget target, TMessage message)
+    /// <summary>Messages handed in and not yet answered: those waiting and those in calls in flight.</summary>
+    public int Backlog => Volatile.Read(ref _backlog);
+
+    /// <summary>Completes with the answer of the call that carried <paramref name="message"/>, or fails as it did.</summary>
+    public Task<TResult> Send(TTarget target, TMessage message)
     {
         var waiting = new Waiting(message);
+        Interlocked.Increment(ref _backlog);
         lock (_lock)
         {
             if (_pending.TryGetValue(target, out var queue))
@@ -53,11 +59,13 @@ public sealed class PerTargetBatcher<TTarget, TMessage>(
         {
             try
             {
-                await send(target, batch.ConvertAll(w => w.Message)).ConfigureAwait(false);
-                batch.ForEach(w => w.Done.SetResult());
+                var result = await send(target, batch.ConvertAll(w => w.Message)).ConfigureAwait(false);
+                Interlocked.Add(ref _backlog, -batch.Count);
+                batch.ForEach(w => w.Done.SetResult(result));
             }
             catch (Exception exception)
             {
+                Interlocked.Add(ref _backlog, -batch.Count);
                 batch.ForEach(w => w.Done.SetException(exception));
             }
 
@@ -91,6 +99,6 @@ public sealed class PerTargetBatcher<TTarget, TMessage>(
         public TMessage Message { get; } = message;
 
         // Asynchronous continuations: completing a batch must not run its senders' code on this loop.
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<TResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -39,6 +39,13 @@ public static class RecoSiloBuilderExtensions
     private const int MaxItemCallsInFlight = 64;
 
     /// <summary>
+    /// Item deliveries a silo has in flight (applied or waiting for a checkpoint) beyond which new events wait: about a
+    /// hundred times what a busy silo holds at a checkpoint interval of a second, so only a failing storage or item
+    /// makes events wait, and memory stays bounded when that happens.
+    /// </summary>
+    private const int MaxDeliveryBacklog = 1_000_000;
+
+    /// <summary>
     /// Registers what the OrleansReco grains need besides storage: model options bound from <c>Reco:Model</c> and
     /// master keys bound from <c>Reco:Privacy:MasterKeys</c> (when configuration is given), the model options then
     /// adjusted by <paramref name="configureModel"/>. Without configuration the caller configures
@@ -79,19 +86,60 @@ public static class RecoSiloBuilderExtensions
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<UserKeyRotation>(sp, KeyStore(sp)));
         services.AddTransient<IConfigurationValidator>(sp => new KeyStoreRegisteredValidator(sp));
         services.TryAddSingleton<EmbeddingModelCache>();
+        var deliveryOptions = services.AddOptions<DeliveryOptions>().ValidateOnStart();
+        if (configuration is not null)
+        {
+            deliveryOptions.Bind(configuration.GetSection(DeliveryOptions.SectionName));
+        }
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>());
         // Every event reaches each item of the shopper's history, and popular items are in most histories: one call
         // per target in flight, the rest batched behind it, turns the many small calls to a hot item (and to its
-        // index shard) into a few large ones.
-        services.TryAddSingleton(sp => new PerTargetBatcher<string, ItemContribution>(
-            (item, batch) => sp.GetRequiredService<IGrainFactory>().GetGrain<IItemGrain>(item).Apply(batch), MaxBatch,
-            MaxItemCallsInFlight));
-        services.TryAddSingleton(sp => new PerTargetBatcher<int, ItemStats>(
-            (shard, batch) => sp.GetRequiredService<IGrainFactory>().GetGrain<IItemIndexShardGrain>(shard).Report(batch), MaxBatch));
+        // index shard) into a few large ones; waits for their checkpoints are shared the same way.
+        services.TryAddSingleton(sp =>
+        {
+            var grains = sp.GetRequiredService<IGrainFactory>();
+            return new DurableDeliveries<string, ItemMessage>(
+                (item, batch) =>
+                {
+                    var (contributions, forgotten) = ItemMessage.Split(batch);
+                    return grains.GetGrain<IItemGrain>(item).Apply(contributions, forgotten);
+                },
+                (item, receipt, urgent) => grains.GetGrain<IItemGrain>(item).WaitDurable(receipt, urgent),
+                MaxBatch, MaxItemCallsInFlight, MaxDeliveryBacklog);
+        });
+        services.TryAddSingleton(sp =>
+        {
+            var grains = sp.GetRequiredService<IGrainFactory>();
+            return new DurableDeliveries<int, ItemStats>(
+                (shard, batch) => grains.GetGrain<IItemIndexShardGrain>(shard).Report(batch),
+                (shard, receipt, urgent) => grains.GetGrain<IItemIndexShardGrain>(shard).WaitDurable(receipt, urgent),
+                MaxBatch, int.MaxValue, MaxDeliveryBacklog);
+        });
+        services.AddTransient<IConfigurationValidator>(sp => new AggregateStoreRegisteredValidator(sp));
         services.AddHostedService<EmbeddingTrainingSchedule>();
         return silo;
     }
 
     private static IUserKeyStore KeyStore(IServiceProvider services) => services.GetRequiredKeyedService<IUserKeyStore>(RecoStorage.Keys);
+
+    /// <summary>Says at start, not at an item's first activation, that the host forgot the aggregate store.</summary>
+    private sealed class AggregateStoreRegisteredValidator(IServiceProvider services) : IConfigurationValidator
+    {
+        public void ValidateConfiguration()
+        {
+            if (services.GetService<IAggregateRowStore>() is null)
+            {
+                throw new OrleansConfigurationException(
+                    "No aggregate row store is registered: add one with AddAzureTableAggregateRows or AddMemoryAggregateRows.");
+            }
+        }
+    }
+
+    private sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, DeliveryOptions options) =>
+            options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+    }
 
     /// <summary>Says at start, not at a user's first write, that the host forgot the key store.</summary>
     private sealed class KeyStoreRegisteredValidator(IServiceProvider services) : IConfigurationValidator

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Serialization;
 using OrleansReco.Grains.Hosting;
 using OrleansReco.Grains.Interfaces;
 using OrleansReco.Grains.Model;
@@ -9,82 +11,123 @@ namespace OrleansReco.Grains.Items;
 
 /// <summary>
 /// One product: catalogue data, aggregates over all current histories, and its neighbourhood, recomputed on read
-/// when older than <see cref="ModelOptions.NeighbourhoodMaxAge"/> and anything it depends on changed. Reentrant so
-/// that many users' changes share one state write; every mutation happens between awaits, on the grain's single thread.
+/// when older than <see cref="ModelOptions.NeighbourhoodMaxAge"/> and anything it depends on changed. Changes apply in
+/// memory at once (what the next reader sees) and are written in checkpoints, at most one per
+/// <see cref="DeliveryOptions.CheckpointInterval"/>; a sender's change counts as delivered once a checkpoint holds it
+/// and the stats it moved are durable in the item's index shard. Reentrant so that many users' changes share one
+/// checkpoint; every mutation happens between awaits, on the grain's single thread.
 /// </summary>
 [Reentrant]
 public sealed class ItemGrain(
-    [PersistentState("item", RecoStorage.State)] IPersistentState<ItemState> head,
-    [PersistentState("item-snapshot", RecoStorage.State)] IPersistentState<ItemState> snapshot,
+    IAggregateRowStore store,
+    Serializer<AggregateHead<ItemHeader>> heads,
     IOptions<ModelOptions> options,
-    PerTargetBatcher<int, ItemStats> indexReports) : Grain, IItemGrain
+    IOptions<DeliveryOptions> delivery,
+    DurableDeliveries<int, ItemStats> indexReports,
+    ILogger<ItemGrain> logger) : Grain, IItemGrain
 {
-    /// <summary>How many delivery ids are remembered: a redelivery arrives long before this many others.</summary>
-    private const int RememberedDeliveries = 1024;
+    /// <summary>
+    /// Delivery ids remembered at most. Senders say when an id may be forgotten; only a crash between a sender's write
+    /// and its word leaves one behind, so this bound is met only after many such crashes, and then the oldest go first.
+    /// </summary>
+    private const int MaxRememberedDeliveries = 1 << 16;
 
     private readonly ModelOptions _options = options.Value;
-    private readonly SnapshottedState<ItemState, string, int> _stored = new(head, snapshot);
+    private readonly StoredMap<string, int> _coOccurrence = new(EntryCodecs.CoOccurrence, StringComparer.Ordinal);
+
+    /// <summary>The delivery ids applied and not yet forgotten, each with the checkpoint it was applied in.</summary>
+    private readonly StoredMap<Guid, long> _deliveries = new(EntryCodecs.DeliveryIds);
+
+    private AggregateRows<ItemHeader> _rows = null!;
+    private CheckpointSchedule _checkpoints = null!;
     private ItemAggregates _aggregates = null!;
-    private HashSet<Guid> _recent = null!;
-    private CoalescingStateWriter _writer = null!;
     private ItemNeighbourhoodCache _neighbourhood = null!;
+
+    /// <summary>The latest stats report, until the index shard holds it durably.</summary>
+    private Task _reported = Task.CompletedTask;
 
     private string ItemId => this.GetPrimaryKeyString();
 
-    private ItemState State => _stored.State;
+    private ItemHeader Header => _rows.Header;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _stored.Restore();
-        _aggregates = new ItemAggregates(State.Occurrence, _stored.Map.Current, State.PopularityMilliWeights);
-        _recent = [.. State.RecentDeliveries];
-        _writer = new CoalescingStateWriter(_stored.WriteAsync, onFailure: DeactivateOnIdle);
+        _rows = new AggregateRows<ItemHeader>(store, new RowOwner("item", ItemId), heads, _coOccurrence, _deliveries);
+        await _rows.LoadAsync();
+        _aggregates = new ItemAggregates(Header.Occurrence, _coOccurrence.Current, Header.PopularityMilliWeights);
+        _checkpoints = new CheckpointSchedule(this, delivery.Value.CheckpointInterval, delivery.Value.CheckpointChanges, Checkpoint, DeactivateOnIdle);
         _neighbourhood = new ItemNeighbourhoodCache(_options, GrainFactory);
-        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _checkpoints.FlushAsync();
+        }
+        catch (Exception exception)
+        {
+            // Nothing is lost: whoever waits for the checkpoint delivers again.
+            logger.LogWarning(exception, "An item grain could not write its last checkpoint on deactivation");
+        }
     }
 
     public async Task Upsert(ItemDetails details)
     {
-        State.Details = details;
-        State.Version++;
-        await _writer.WriteAsync();
-        await ReportStats();
+        Header.Details = details;
+        Header.Version++;
+        ReportStats(urgent: true);
+        await _checkpoints.WhenDurable(_checkpoints.Changed(), urgent: true);
     }
 
-    public Task<ItemDetails?> GetDetails() => Task.FromResult(State.Details);
+    public Task<ItemDetails?> GetDetails() => Task.FromResult(Header.Details);
 
-    public async Task Apply(IReadOnlyList<ItemContribution> contributions)
+    public Task<CheckpointReceipt> Apply(IReadOnlyList<ItemContribution> contributions, IReadOnlyList<Guid> forgotten)
     {
+        // Forgetting alone does not call for a checkpoint: the ids leave storage with the next one.
+        foreach (var id in forgotten)
+        {
+            _deliveries.Remove(id);
+        }
+
         var statsChanged = false;
-        var redelivered = false;
+        var changes = 0;
+        var checkpoint = _checkpoints.Receipt.Checkpoint;
         foreach (var contribution in contributions)
         {
-            if (_recent.Contains(contribution.DeliveryId))
+            if (_deliveries.Current.ContainsKey(contribution.DeliveryId))
             {
-                redelivered = true;
-                continue;
+                continue; // a redelivery: its receipt below covers the checkpoint that took it the first time
             }
+            var coItemsBefore = _coOccurrence.Changes;
             statsChanged |= _aggregates.Apply(
                 contribution.OccurrenceDelta,
                 contribution.CoItems,
                 contribution.Popularity.Select(p => KeyValuePair.Create(p.Day, p.MilliWeight)),
-                _stored.Map.MarkChanged);
-            Remember(contribution.DeliveryId);
+                _coOccurrence.MarkChanged);
+            _deliveries.Set(contribution.DeliveryId, checkpoint);
+            changes += 1 + _coOccurrence.Changes - coItemsBefore;
         }
-        State.Occurrence = _aggregates.Occurrence;
-        State.Version++;
-
-        await _writer.WriteAsync();
-        // A redelivery means its sender did not hear back the first time: make sure the report that followed happens.
-        if (statsChanged || redelivered)
+        if (changes == 0)
         {
-            await ReportStats();
+            return Task.FromResult(_checkpoints.Receipt);
         }
+
+        Header.Occurrence = _aggregates.Occurrence;
+        Header.Version++;
+        ForgetOldestBeyondBound();
+        if (statsChanged)
+        {
+            ReportStats(urgent: false);
+        }
+        return Task.FromResult(_checkpoints.Changed(changes));
     }
+
+    public Task WaitDurable(CheckpointReceipt receipt, bool urgent) => _checkpoints.WhenDurable(receipt, urgent);
 
     public async Task<IReadOnlyList<Neighbour>> GetNeighbours(int count)
     {
-        var neighbours = await _neighbourhood.Get(_aggregates, State.Version);
+        var neighbours = await _neighbourhood.Get(_aggregates, Header.Version);
         return neighbours
             .Take(count)
             .Select(n => new Neighbour(n.ItemId, n.Similarity, n.Support, n.Category, Available: true))
@@ -96,29 +139,46 @@ public sealed class ItemGrain(
         new Dictionary<string, int>(_aggregates.CoOccurrence),
         new Dictionary<int, long>(_aggregates.PopularityMilliWeights)));
 
-    private void Remember(Guid deliveryId)
+    /// <summary>The rows and the stats they imply, both durable: what a checkpoint promises its waiters.</summary>
+    private Task Checkpoint() => Task.WhenAll(_rows.CheckpointAsync(), ReportedDurably());
+
+    private async Task ReportedDurably()
     {
-        _recent.Add(deliveryId);
-        var remembered = State.RecentDeliveries;
-        remembered.Add(deliveryId);
-        if (remembered.Count > RememberedDeliveries)
+        try
         {
-            _recent.Remove(remembered[0]);
-            remembered.RemoveAt(0);
+            await _reported;
+        }
+        catch (Exception exception)
+        {
+            // Stats are absolute and versioned: sending the current ones again is always right.
+            logger.LogDebug(exception, "An index report failed; reporting again");
+            ReportStats(urgent: false);
+            await _reported;
         }
     }
 
-    private Task ReportStats()
+    private void ReportStats(bool urgent)
     {
-        var details = State.Details;
+        var details = Header.Details;
         var stats = new ItemStats(
             ItemId,
-            State.Version,
+            Header.Version,
             _aggregates.Occurrence,
             _aggregates.PopularityLog2(_options.HalfLife),
             _aggregates.NewestDay,
             details?.Category,
             details?.Available ?? true);
-        return indexReports.Send(ShardPlacement.Shard(ItemId, _options.IndexShards), stats);
+        _reported = indexReports.Deliver(ShardPlacement.Shard(ItemId, _options.IndexShards), stats, urgent);
+    }
+
+    private void ForgetOldestBeyondBound()
+    {
+        if (_deliveries.Current.Count <= MaxRememberedDeliveries)
+        {
+            return;
+        }
+        var oldest = _deliveries.Current.OrderBy(kv => kv.Value).Take(MaxRememberedDeliveries / 8).Select(kv => kv.Key).ToList();
+        logger.LogWarning("An item grain remembers more than {Bound} delivery ids; forgetting the {Count} oldest", MaxRememberedDeliveries, oldest.Count);
+        oldest.ForEach(_deliveries.Remove);
     }
 }

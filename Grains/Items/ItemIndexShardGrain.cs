@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Serialization;
 using OrleansReco.Grains.Hosting;
 using OrleansReco.Grains.Interfaces;
 using OrleansReco.Grains.Storage;
@@ -7,50 +10,66 @@ namespace OrleansReco.Grains.Items;
 
 /// <summary>
 /// One partition of the item index. Items report absolute, versioned stats after they change, so the index is a
-/// pure function of the item grains' state and a repeated or late report changes nothing.
-/// Reentrant with group commit: a busy shard writes once for many reports.
+/// pure function of the item grains' state and a repeated or late report changes nothing. Reports apply in memory at
+/// once and are written in checkpoints, at most one per <see cref="DeliveryOptions.CheckpointInterval"/>.
 /// </summary>
 [Reentrant]
 public sealed class ItemIndexShardGrain(
-    [PersistentState("index", RecoStorage.State)] IPersistentState<ItemIndexShardState> head,
-    [PersistentState("index-snapshot", RecoStorage.State)] IPersistentState<ItemIndexShardState> snapshot) : Grain, IItemIndexShardGrain
+    IAggregateRowStore store,
+    Serializer<AggregateHead<IndexShardHeader>> heads,
+    IOptions<DeliveryOptions> delivery,
+    ILogger<ItemIndexShardGrain> logger) : Grain, IItemIndexShardGrain
 {
-    private readonly SnapshottedState<ItemIndexShardState, string, ItemStats?> _stored = new(head, snapshot);
-    private CoalescingStateWriter _writer = null!;
+    private readonly StoredMap<string, ItemStats> _items = new(EntryCodecs.IndexStats, StringComparer.Ordinal);
+    private AggregateRows<IndexShardHeader> _rows = null!;
+    private CheckpointSchedule _checkpoints = null!;
 
-    private Guid _activation;
+    private Dictionary<string, ItemStats> Items => _items.Current;
 
-    private Dictionary<string, ItemStats?> Items => _stored.Map.Current;
+    /// <summary>The activation's random id tells a restarted shard's versions from the ones it gave before.</summary>
+    private IndexVersion Version => new(_checkpoints.Activation, _rows.Header.Version);
 
-    private IndexVersion Version => new(_activation, _stored.State.Version);
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _stored.Restore();
-        _activation = Guid.NewGuid();
-        _writer = new CoalescingStateWriter(_stored.WriteAsync, onFailure: DeactivateOnIdle);
-        return Task.CompletedTask;
+        _rows = new AggregateRows<IndexShardHeader>(store, new RowOwner("index", this.GetPrimaryKeyLong().ToString(System.Globalization.CultureInfo.InvariantCulture)), heads, _items);
+        await _rows.LoadAsync();
+        _checkpoints = new CheckpointSchedule(this, delivery.Value.CheckpointInterval, delivery.Value.CheckpointChanges, _rows.CheckpointAsync, DeactivateOnIdle);
     }
 
-    public async Task Report(IReadOnlyList<ItemStats> reports)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        var changed = false;
+        try
+        {
+            await _checkpoints.FlushAsync();
+        }
+        catch (Exception exception)
+        {
+            // Nothing is lost: the items waiting for the checkpoint report again.
+            logger.LogWarning(exception, "An index shard could not write its last checkpoint on deactivation");
+        }
+    }
+
+    public Task<CheckpointReceipt> Report(IReadOnlyList<ItemStats> reports)
+    {
+        var changes = 0;
         foreach (var stats in reports)
         {
             if (Items.GetValueOrDefault(stats.ItemId) is { } known && known.Version >= stats.Version)
             {
                 continue;
             }
-            Items[stats.ItemId] = stats;
-            _stored.Map.MarkChanged(stats.ItemId, stats);
-            changed = true;
+            _items.Set(stats.ItemId, stats);
+            changes++;
         }
-        if (changed)
+        if (changes == 0)
         {
-            _stored.State.Version++;
-            await _writer.WriteAsync();
+            return Task.FromResult(_checkpoints.Receipt);
         }
+        _rows.Header.Version++;
+        return Task.FromResult(_checkpoints.Changed(changes));
     }
+
+    public Task WaitDurable(CheckpointReceipt receipt, bool urgent) => _checkpoints.WhenDurable(receipt, urgent);
 
     [ReadOnly]
     public Task<IndexLookup> Lookup(IReadOnlyList<string> itemIds)
@@ -69,7 +88,6 @@ public sealed class ItemIndexShardGrain(
     public Task<IReadOnlyList<ItemStats>> TopPopular(int count, string? category)
     {
         IReadOnlyList<ItemStats> top = Items.Values
-            .OfType<ItemStats>()
             .Where(s => s.Available && !double.IsNegativeInfinity(s.PopularityLog2))
             .Where(s => category is null || string.Equals(s.Category, category, StringComparison.OrdinalIgnoreCase))
             .OrderByDescending(s => s.PopularityLog2)

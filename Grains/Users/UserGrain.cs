@@ -10,8 +10,9 @@ namespace OrleansReco.Grains.Users;
 /// <summary>
 /// One shopper. Not reentrant: a user's events, consent changes and erasure apply one at a time, in order.
 /// Every change of the history goes the same way: plan the item changes from the history before and after, write
-/// history and changes in one state write (the acknowledgement point), then deliver the changes to the item
-/// grains; undelivered ones are retried. The grain key is a pseudonym; it is never logged.
+/// history and changes (the outbox) in one state write, the acknowledgement point, then deliver the changes to the
+/// item grains behind the answer (<see cref="UserOutbox"/>). Between calls the grain holds its state as stored (the
+/// history packed), and readers see only what was written. The grain key is a pseudonym; it is never logged.
 /// Storage holds the state only sealed under the user's data key (<see cref="UserDataVault"/>).
 /// </summary>
 public sealed class UserGrain(
@@ -19,49 +20,52 @@ public sealed class UserGrain(
     UserDataVaultFactory vaults,
     EmbeddingModelCache models,
     IOptions<ModelOptions> options,
+    IOptions<DeliveryOptions> delivery,
     TimeProvider clock,
-    PerTargetBatcher<string, ItemContribution> itemDeliveries,
+    DurableDeliveries<string, ItemMessage> itemDeliveries,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(2);
+
+    /// <summary>Delivery rounds an erasure or a consent withdrawal waits through before it fails (and can be asked again).</summary>
+    private const int RoundsBeforeGivingUp = 3;
 
     private readonly HistoryPolicy _policy = HistoryPolicy.From(options.Value);
     private readonly TimeSpan _repeatHalfLife = options.Value.RepeatHalfLife;
     private UserDataVault _vault = null!;
     private UserData _data = null!;
-    private UserHistory _history = null!;
     private RecentEventIds _recentEventIds = null!;
     private UserEmbedding? _embedding;
-    /// <summary>The item deltas of <see cref="UserData.Outbox"/>, planned once when the change is made.</summary>
-    private Dictionary<string, ItemChange>? _plannedDeliveries;
-    private bool _outboxClearedSinceWrite;
+    private UserOutbox _outbox = null!;
     private IGrainTimer? _retryTimer;
+    private IGrainTimer? _dropTimer;
+    private bool _dropArmed;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _vault = vaults.For(this.GetGrainId());
+        _outbox = new UserOutbox(itemDeliveries, OnDeliveryProgress);
         Load(await OpenStoredState());
-        if (_data.Outbox is not null)
+        if (_data.Outbox.Count > 0)
         {
-            await TryDeliverOutbox();
+            _outbox.Restore(_data.Outbox, History().Contributions());
         }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // An emptied outbox that was never written would only be delivered again (harmlessly); writing it saves that.
-        if (_outboxClearedSinceWrite && _data.Outbox is null && state.RecordExists)
+        try
         {
-            try
+            // Changes every item holds need not be delivered again by the next activation: say so while still here.
+            if (_outbox.CanDrop && state.RecordExists)
             {
-                await Save();
-            }
-            catch (Exception exception)
-            {
-                logger.LogWarning(exception, "Could not persist a delivered outbox on deactivation");
+                await Save(_data);
             }
         }
-
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Could not write a delivered outbox on deactivation");
+        }
         _vault.Dispose();
     }
 
@@ -76,10 +80,12 @@ public sealed class UserGrain(
         {
             return; // A retry of events already recorded: they have been durable since.
         }
+        // Only when the silo's deliveries are far behind (storage or items failing) does this wait.
+        await itemDeliveries.Admission();
         await ChangeHistory(history =>
         {
-            // Ids are remembered inside the change, which is written or dropped as a whole: an id is never held for
-            // an event that was not stored, so a retry after a failure records it.
+            // Ids are remembered inside the change, which is written or dropped as a whole (a failed write deactivates
+            // the grain): an id is never held for an event that was not stored, so a retry after a failure records it.
             foreach (var e in events)
             {
                 if (e.EventId is { } id && !_recentEventIds.TryRemember(id, now))
@@ -90,46 +96,50 @@ public sealed class UserGrain(
             }
         });
         await UpdateEmbedding();
-        await TryDeliverOutbox();
     }
 
+    public async Task WaitForDeliveries() => await _outbox.WhenAllDelivered(rounds: int.MaxValue, RetryPeriod);
+
     public Task<IReadOnlyList<HistoryAffinity>> GetTrainingHistory() =>
-        Task.FromResult<IReadOnlyList<HistoryAffinity>>(_data.Personalization ? Affinities() : []);
+        Task.FromResult<IReadOnlyList<HistoryAffinity>>(_data.Personalization ? Affinities(History()) : []);
 
     public async Task<UserContext> GetContext()
     {
+        var history = History();
         // Once per user and model version, not in every recommendation: refold a vector of an older model.
-        if (_history.Count > 0 && await models.CurrentAsync() is { } model && _embedding?.Version != model.Version)
+        if (history.Count > 0 && await models.CurrentAsync() is { } model && _embedding?.Version != model.Version)
         {
             await UpdateEmbedding();
         }
-        return new UserContext(Affinities(), _data.Personalization, _embedding);
+        return new UserContext(Affinities(history), _data.Personalization, _embedding);
     }
 
     public async Task SetProfile(IReadOnlyDictionary<string, string> attributes)
     {
-        _data.Profile = new Dictionary<string, string>(attributes, StringComparer.Ordinal);
-        await Save();
+        var next = _data.Copy();
+        next.Profile = new Dictionary<string, string>(attributes, StringComparer.Ordinal);
+        await Save(next);
     }
 
     /// <summary>
     /// Withdrawing consent also withdraws the history and its influence on everyone else's recommendations:
-    /// what is not used for personalisation is not kept.
+    /// what is not used for personalisation is not kept. Answers once every item holds the retraction.
     /// </summary>
     public async Task SetConsent(bool personalization)
     {
-        _data.Personalization = personalization;
         if (personalization)
         {
-            await Save();
+            var next = _data.Copy();
+            next.Personalization = true;
+            await Save(next);
             return;
         }
-        var retracted = _history.Count;
+        var retracted = History().Count;
         // What is not used for personalisation is not kept, the record of which events were seen included.
         _recentEventIds.Clear();
-        await ChangeHistory(history => history.Clear());
+        await ChangeHistory(history => history.Clear(), personalization: false);
         _embedding = null;
-        await DeliverOutbox();
+        await _outbox.WhenAllDelivered(RoundsBeforeGivingUp, RetryPeriod);
         if (retracted > 0)
         {
             await NoteRetraction();
@@ -143,7 +153,7 @@ public sealed class UserGrain(
             return null;
         }
         await UpdateEmbedding(); // against the current model, as a recommendation now would use it
-        var history = _history.Ranked()
+        var history = History().Ranked()
             .Select(x => new ExportedHistoryEntry(
                 x.Entry.ItemId,
                 DateTimeOffset.FromUnixTimeSeconds(x.Entry.FirstSeen),
@@ -157,19 +167,19 @@ public sealed class UserGrain(
     }
 
     /// <summary>
-    /// Retract first, durably (the retraction is written as an outbox before anything is deleted, so a crash
-    /// part-way is finished by a repeated request), then destroy the data key, delete the state and write the
-    /// receipt. Once the key is gone the state is unreadable wherever a copy of it lies; a crash before the state
-    /// is deleted leaves a row without a key, which the next activation deletes (<see cref="OpenStoredState"/>).
-    /// The caller gets the receipt only when every item has applied the retraction.
+    /// Retract first, durably (the retraction is written in the outbox before anything is deleted, so a crash
+    /// part-way is finished by a repeated request), wait until every item holds it, then destroy the data key, delete
+    /// the state and write the receipt. Once the key is gone the state is unreadable wherever a copy of it lies; a
+    /// crash before the state is deleted leaves a row without a key, which the next activation deletes
+    /// (<see cref="OpenStoredState"/>). The caller gets the receipt only when every item has applied the retraction.
     /// </summary>
     public async Task<ErasureReceipt> Erase(ErasureRequest request)
     {
-        var retracted = _history.Count;
+        var retracted = History().Count;
         if (state.RecordExists)
         {
             await ChangeHistory(history => history.Clear());
-            await DeliverOutbox();
+            await _outbox.WhenAllDelivered(RoundsBeforeGivingUp, RetryPeriod);
         }
 
         try
@@ -186,6 +196,7 @@ public sealed class UserGrain(
             DeactivateOnIdle(); // a repeated request starts from what storage holds
             throw;
         }
+        _outbox.Deleted();
         Load(new UserData());
 
         var receipt = new ErasureReceipt(request.ReceiptId, clock.GetUtcNow(), request.Salt, request.Hash, retracted);
@@ -198,44 +209,53 @@ public sealed class UserGrain(
         return receipt;
     }
 
-    /// <summary>Applies a change to the history and writes it with the item changes it implies.</summary>
-    private async Task ChangeHistory(Action<UserHistory> change)
+    /// <summary>
+    /// Applies a change to the history and writes it with the item changes it implies; delivery starts once the
+    /// write succeeded. Memory takes the new state only then, so concurrent readers never see an unwritten one.
+    /// </summary>
+    private async Task ChangeHistory(Action<UserHistory> change, bool? personalization = null)
     {
-        // Earlier changes go out first so that every item sees a user's changes in order.
-        if (_data.Outbox is not null)
-        {
-            await DeliverOutbox();
-        }
-        var before = _history.Contributions();
-        change(_history);
-        var after = _history.Contributions();
+        var history = History();
+        var before = history.Contributions();
+        change(history);
+        var after = history.Contributions();
         var plan = ContributionPlanner.Plan(before, after);
+        var added = plan.Count > 0 ? PendingChange.Between(before, after) : null;
 
-        _data.History = _history.Entries.Select(HistoryEntryState.From).ToList();
-        _data.NewestEvent = _history.NewestEvent;
-        _data.Outbox = plan.Count > 0 ? PendingChange.Between(before, after) : null;
-        _plannedDeliveries = plan;
-        await Save();
+        var next = _data.Copy();
+        next.Personalization = personalization ?? next.Personalization;
+        next.History = history.Entries.Select(HistoryEntryState.From).ToList();
+        next.NewestEvent = history.NewestEvent;
+        await Save(next, added, plan);
     }
 
-    private async Task Save()
+    /// <summary>
+    /// Writes <paramref name="next"/> with the outbox as it stands (less the delivered changes at its front) plus
+    /// <paramref name="added"/>; then memory takes it, the dropped changes' ids are released and the added one goes out.
+    /// </summary>
+    private async Task Save(UserData next, PendingChange? added = null, Dictionary<string, ItemChange>? plan = null)
     {
+        var (chain, dropped) = _outbox.ToStore();
+        if (added is not null) chain.Add(added);
+        next.Outbox = chain;
         try
         {
             // The wrapped key is stored before the first state that needs it.
             await _vault.EnsureKeyAsync();
             // Packed here, the one place state is written, so the stored ids are always the live ones.
-            _data.RecentEventIds = _recentEventIds.Pack();
-            state.State = _vault.Seal(_data);
+            next.RecentEventIds = _recentEventIds.Pack();
+            state.State = _vault.Seal(next);
             await state.WriteStateAsync();
-            _outboxClearedSinceWrite = false;
         }
         catch
         {
-            // Memory is ahead of storage now: drop this activation so the next call starts from what is stored.
+            // Memory may be ahead of storage (event ids): drop this activation so the next call starts from what is stored.
             DeactivateOnIdle();
             throw;
         }
+        state.State = new UserState(); // the sealed bytes are storage's copy; memory keeps the open state only
+        _data = next;
+        _outbox.Written(dropped, added, plan);
     }
 
     /// <summary>
@@ -249,18 +269,22 @@ public sealed class UserGrain(
             return new UserData();
         }
 
-        if (await _vault.OpenAsync(state.State) is { } data)
+        var data = await _vault.OpenAsync(state.State);
+        if (data is null)
         {
-            return data;
+            await state.ClearStateAsync();
+            return new UserData();
         }
-
-        await state.ClearStateAsync();
-        return new UserData();
+        state.State = new UserState();
+        return data;
     }
 
-    private List<HistoryAffinity> Affinities() => _history.Ranked()
+    private UserHistory History() =>
+        UserHistory.Restore(_policy, _data.History.Select(h => h.ToEntry()), _data.NewestEvent);
+
+    private List<HistoryAffinity> Affinities(UserHistory history) => history.Ranked()
         .Select(x => new HistoryAffinity(x.Entry.ItemId, x.Affinity, x.Entry.Purchased,
-            x.Entry.RepeatAffinityAt(_history.NewestEvent, _repeatHalfLife), x.Entry.LastSeen))
+            x.Entry.RepeatAffinityAt(history.NewestEvent, _repeatHalfLife), x.Entry.LastSeen))
         .ToList();
 
     /// <summary>The current embedding model may have been trained with the retracted history: a retraining is due.</summary>
@@ -273,7 +297,7 @@ public sealed class UserGrain(
     private async Task UpdateEmbedding()
     {
         var model = await models.CurrentAsync();
-        _embedding = model?.FoldIn(_history.Ranked().Select(x => (x.Entry.ItemId, x.Affinity))) is { } vector
+        _embedding = model?.FoldIn(History().Ranked().Select(x => (x.Entry.ItemId, x.Affinity))) is { } vector
             ? new UserEmbedding(model.Version, vector)
             : null;
     }
@@ -282,68 +306,54 @@ public sealed class UserGrain(
     {
         _data = data;
         _embedding = null;
-        _plannedDeliveries = null;
-        _history = UserHistory.Restore(_policy, data.History.Select(h => h.ToEntry()), data.NewestEvent);
         _recentEventIds = RecentEventIds.Restore(data.RecentEventIds);
     }
 
-    /// <summary>Delivers, or leaves the outbox for the retry timer: the state is durable either way.</summary>
-    private async Task TryDeliverOutbox()
+    /// <summary>
+    /// A delivery ended. Failures are retried by a timer; delivered changes at the front of the outbox leave the row
+    /// with the next write, which an event brings soon enough in a busy session, or else a write of its own after
+    /// <see cref="DeliveryOptions.OutboxWriteDelay"/>.
+    /// </summary>
+    private void OnDeliveryProgress()
     {
-        try
+        if (_outbox.AnyFailed)
         {
-            await DeliverOutbox();
-        }
-        catch (Exception exception)
-        {
-            logger.LogWarning(exception, "Delivery of {Count} item changes failed; will retry", _plannedDeliveries?.Count);
-            _retryTimer ??= this.RegisterGrainTimer(RetryDelivery, new GrainTimerCreationOptions(RetryPeriod, RetryPeriod)
+            _retryTimer ??= this.RegisterGrainTimer(RetryDeliveries, new GrainTimerCreationOptions(RetryPeriod, RetryPeriod)
             {
+                Interleave = true, // deliveries only: an erasure waiting for them must not block it
                 KeepAlive = true,
             });
         }
+        if (_outbox.CanDrop && !_dropArmed)
+        {
+            _dropTimer ??= this.RegisterGrainTimer(DropDelivered, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan)
+            {
+                KeepAlive = true,
+            });
+            _dropTimer.Change(delivery.Value.OutboxWriteDelay, Timeout.InfiniteTimeSpan);
+            _dropArmed = true;
+        }
     }
 
-    private async Task RetryDelivery(CancellationToken cancellationToken)
+    private Task RetryDeliveries(CancellationToken cancellationToken)
     {
-        await DeliverOutbox();
-        _retryTimer?.Dispose();
-        _retryTimer = null;
+        _outbox.RetryFailed();
+        if (!_outbox.AnyFailed)
+        {
+            _retryTimer?.Dispose();
+            _retryTimer = null;
+        }
+        return Task.CompletedTask;
     }
 
-    private async Task DeliverOutbox()
+    /// <summary>Not interleaved: a write of its own, between calls.</summary>
+    private async Task DropDelivered(CancellationToken cancellationToken)
     {
-        if (_data.Outbox is not { } pending)
+        _dropArmed = false;
+        if (_outbox.CanDrop && state.RecordExists)
         {
-            return;
+            await Save(_data.Copy());
         }
-        // After a restart only the compact outbox is known: plan again, against the history it led to.
-        if (_plannedDeliveries is null)
-        {
-            var after = _history.Contributions();
-            _plannedDeliveries = ContributionPlanner.Plan(pending.Before(after), after);
-        }
-        var plan = _plannedDeliveries;
-        var packedCoItems = new Dictionary<Dictionary<string, int>, byte[]>(ReferenceEqualityComparer.Instance);
-        await Task.WhenAll(plan.Select(kv => itemDeliveries.Send(kv.Key, ToContribution(pending.Id, kv.Value, packedCoItems))));
-        // Still the same outbox: calls do not interleave, so nothing replaced it while this one was delivering.
-        _data.Outbox = null;
-        _plannedDeliveries = null;
-        _outboxClearedSinceWrite = true;
-    }
-
-    /// <summary>Items kept on both sides of a change share one co-item map (see ContributionPlanner): packed once, in <paramref name="packedCoItems"/>.</summary>
-    private static ItemContribution ToContribution(Guid changeId, ItemChange change, Dictionary<Dictionary<string, int>, byte[]> packedCoItems)
-    {
-        if (!packedCoItems.TryGetValue(change.CoItemDeltas, out var coItems))
-        {
-            packedCoItems[change.CoItemDeltas] = coItems = CountMapPacking.Pack(change.CoItemDeltas);
-        }
-        return new ItemContribution(
-            changeId,
-            change.OccurrenceDelta,
-            coItems,
-            change.PopularityDeltas.Count == 0 ? [] : change.PopularityDeltas.Select(kv => new PopularityDelta(kv.Key, kv.Value)).ToList());
     }
 
     private static EventKind ToKind(EventType type) => type switch

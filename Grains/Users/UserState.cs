@@ -14,11 +14,25 @@ public sealed class UserData
     // rewritten with every change. It is not reused; see PendingChange.
 
     /// <summary>
-    /// The item changes of the latest history change, written together with the history that caused them and
-    /// delivered after the write, so a crash between the two never loses an acknowledged event: whatever is still
-    /// here is delivered again. Null once every item has applied it.
+    /// The outbox as it was stored until several changes could be on their way at once: one change. Read from such
+    /// rows (as the first of <see cref="Outbox"/>), never written.
     /// </summary>
-    [Id(5)] public PendingChange? Outbox { get; set; }
+    [Id(5)]
+    public PendingChange? SingleOutbox
+    {
+        get => null;
+        set
+        {
+            if (value is not null && Outbox.Count == 0) Outbox = [value];
+        }
+    }
+
+    /// <summary>
+    /// The outbox (<see cref="UserOutbox"/>): the history changes not yet known to be applied durably by every item
+    /// they touch, oldest first, written together with the history that caused them, so a crash never loses an
+    /// acknowledged event: whatever is here is delivered again.
+    /// </summary>
+    [Id(8)] public List<PendingChange> Outbox { get; set; } = [];
 
     [Id(3)] public Dictionary<string, string> Profile { get; set; } = new(StringComparer.Ordinal);
 
@@ -27,6 +41,9 @@ public sealed class UserData
 
     /// <summary>The ids of the events recorded in the last day, packed by <see cref="Model.RecentEventIds"/>; null when none.</summary>
     [Id(6)] public byte[]? RecentEventIds { get; set; }
+
+    /// <summary>A copy to change and write; memory takes it once it is written. Collections are replaced, never changed in place.</summary>
+    public UserData Copy() => (UserData)MemberwiseClone();
 }
 
 /// <summary>
@@ -79,10 +96,10 @@ public sealed record HistoryEntryState(
 
 /// <summary>
 /// A history change not yet applied by every item it touches, stored compactly: the contribution each changed
-/// item had before it (none for an item the change added). With the current history, which is the state right
-/// after the change because a change is delivered before the next one is made, that is all
-/// <see cref="ContributionPlanner"/> needs to plan every item's delta again. <see cref="Id"/> is random and goes
-/// to every item as its delivery id: each item gets one contribution per change, so it recognises a redelivery.
+/// item had before it (none for an item the change added). With the history right after the change (the current one
+/// laid back over by every newer change of the outbox) that is all <see cref="ContributionPlanner"/> needs to plan
+/// every item's delta again. <see cref="Id"/> is random and goes to every item as its delivery id: each item gets one
+/// contribution per change, so it recognises a redelivery.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.PendingChange")]
 public sealed record PendingChange(Guid Id, IReadOnlyList<PriorContribution> Prior)

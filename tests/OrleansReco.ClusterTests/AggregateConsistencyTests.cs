@@ -49,8 +49,8 @@ public sealed class AggregateConsistencyTests(RecoClusterFixture fixture)
         var contribution = new ItemContribution(
             Guid.NewGuid(), 1, new Dictionary<string, int> { [_shop.Item("other")] = 1 }, [new PopularityDelta(20_000, 3000)]);
 
-        await item.Apply([contribution]);
-        await item.Apply([contribution]);
+        await item.Apply([contribution], []);
+        await item.Apply([contribution], []);
 
         var counts = await item.GetCounts();
         Assert.Equal(1, counts.Occurrence);
@@ -67,9 +67,9 @@ public sealed class AggregateConsistencyTests(RecoClusterFixture fixture)
         var first = Adding(1);
         var second = Adding(2);
 
-        await item.Apply([first]);
+        await item.Apply([first], []);
         // The second twice in one batch, and the first again (its sender did not hear back).
-        await item.Apply([second, first, second]);
+        await item.Apply([second, first, second], []);
 
         var counts = await item.GetCounts();
         Assert.Equal(2, counts.Occurrence);
@@ -105,7 +105,8 @@ public sealed class AggregateConsistencyTests(RecoClusterFixture fixture)
                 .Select(_ => random.Next(150))
                 .Distinct()
                 .ToDictionary(i => _shop.Item($"co{i}"), _ => delivery % 5 == 4 ? -1 : 1);
-            await grain.Apply([new ItemContribution(Guid.NewGuid(), 1, coItems, [new PopularityDelta(20_000 + delivery % 3, 1000)])]);
+            var receipt = await grain.Apply([new ItemContribution(Guid.NewGuid(), 1, coItems, [new PopularityDelta(20_000 + delivery % 3, 1000)])], []);
+            await grain.WaitDurable(receipt, urgent: false);
         }
         var before = await grain.GetCounts();
         Assert.Contains(before.CoOccurrence.Values, count => count > 1);

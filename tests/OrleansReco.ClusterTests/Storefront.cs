@@ -17,7 +17,15 @@ internal sealed class Storefront(IGrainFactory grains)
     public IItemGrain ItemGrain(string name) => grains.GetGrain<IItemGrain>(Item(name));
     public IRecommenderGrain Recommender => grains.GetGrain<IRecommenderGrain>(0);
 
-    public Task Do(string user, EventType type, params string[] items) =>
+    /// <summary>Records the events, then waits until every item they change holds the change durably.</summary>
+    public async Task Do(string user, EventType type, params string[] items)
+    {
+        await Record(user, type, items);
+        await UserGrain(user).WaitForDeliveries();
+    }
+
+    /// <summary>Records the events: answered once the user's state holds them; the items get them after.</summary>
+    public Task Record(string user, EventType type, params string[] items) =>
         UserGrain(user).Record(items.Select(i => new BehaviourEvent(Item(i), type, Start.AddMinutes(++_clock))).ToList());
 
     public Task Catalogue(string item, string? category = null, bool available = true) =>

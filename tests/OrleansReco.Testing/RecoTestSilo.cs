@@ -18,12 +18,19 @@ public static class RecoTestSilo
     public static ISiloBuilder AddRecoForTests(this ISiloBuilder silo, Action<ModelOptions>? model = null, Action<MasterKeyOptions>? masterKeys = null)
     {
         silo.AddMemoryGrainStorage(RecoStorage.State);
+        silo.AddMemoryAggregateRows();
         silo.AddMemoryUserKeyStore(RecoStorage.Keys);
         silo.Services.Configure<MasterKeyOptions>(options =>
         {
             options.CurrentKeyId = MasterKeyId;
             options.Keys = [new MasterKeyEntry { Id = MasterKeyId, Key = MasterKey }];
             masterKeys?.Invoke(options);
+        });
+        // Tests read aggregates right after waiting for deliveries: checkpoints go at once, not once a second.
+        silo.Services.Configure<DeliveryOptions>(options =>
+        {
+            options.CheckpointInterval = TimeSpan.Zero;
+            options.OutboxWriteDelay = TimeSpan.Zero;
         });
         return silo.AddOrleansReco(configureModel: options =>
         {

@@ -9,9 +9,9 @@ public sealed class PerTargetBatcherTests
     /// <summary>Every call the batcher makes, in order, each completed only when the test says so.</summary>
     private readonly Channel<Call> _calls = Channel.CreateUnbounded<Call>();
 
-    private PerTargetBatcher<string, int> Batcher(int maxBatch = 100, int maxCallsInFlight = int.MaxValue) => new((target, messages) =>
+    private PerTargetBatcher<string, int, string> Batcher(int maxBatch = 100, int maxCallsInFlight = int.MaxValue) => new((target, messages) =>
     {
-        var call = new Call(target, string.Join(',', messages), new TaskCompletionSource());
+        var call = new Call(target, string.Join(',', messages), new TaskCompletionSource<string>());
         _calls.Writer.TryWrite(call);
         return call.Done.Task;
     }, maxBatch, maxCallsInFlight);
@@ -19,7 +19,7 @@ public sealed class PerTargetBatcherTests
     /// <summary>Waits for the batcher's next call (it may be made on another thread once an earlier call completes).</summary>
     private async Task<Call> NextCall() => await _calls.Reader.ReadAsync();
 
-    private sealed record Call(string Target, string Messages, TaskCompletionSource Done);
+    private sealed record Call(string Target, string Messages, TaskCompletionSource<string> Done);
 
     [Fact]
     public async Task An_idle_target_gets_each_message_at_once_and_targets_do_not_wait_for_each_other()
@@ -31,10 +31,10 @@ public sealed class PerTargetBatcherTests
 
         var (a, b) = (await NextCall(), await NextCall());
         Assert.Equal(("a", "1", "b", "2"), (a.Target, a.Messages, b.Target, b.Messages));
-        b.Done.SetResult();
+        b.Done.SetResult("done");
         await toB; // b's call finished while a's still runs
         Assert.False(toA.IsCompleted);
-        a.Done.SetResult();
+        a.Done.SetResult("done");
         await toA;
     }
 
@@ -47,13 +47,13 @@ public sealed class PerTargetBatcherTests
         var firstCall = await NextCall();
         Assert.False(_calls.Reader.TryPeek(out _)); // nothing else goes while the first call runs
 
-        firstCall.Done.SetResult();
+        firstCall.Done.SetResult("done");
         await first;
         var secondCall = await NextCall();
 
         Assert.Equal("2,3,4", secondCall.Messages);
         Assert.All(waiting, w => Assert.False(w.IsCompleted)); // each waits for the call that carries it
-        secondCall.Done.SetResult();
+        secondCall.Done.SetResult("done");
         await Task.WhenAll(waiting);
         Assert.False(_calls.Reader.TryPeek(out _));
     }
@@ -69,7 +69,7 @@ public sealed class PerTargetBatcherTests
         {
             var next = await NextCall();
             batches.Add(next.Messages);
-            next.Done.SetResult();
+            next.Done.SetResult("done");
         }
         await Task.WhenAll(sent);
 
@@ -89,13 +89,13 @@ public sealed class PerTargetBatcherTests
         Assert.Equal("2", secondCall.Messages);
         Assert.False(second.IsCompleted);
 
-        secondCall.Done.SetResult();
+        secondCall.Done.SetResult("done");
         await second;
         // The target is idle again: the next message goes at once.
         var third = batcher.Send("a", 3);
         var thirdCall = await NextCall();
         Assert.Equal("3", thirdCall.Messages);
-        thirdCall.Done.SetResult();
+        thirdCall.Done.SetResult("done");
         await third;
     }
 
@@ -111,12 +111,12 @@ public sealed class PerTargetBatcherTests
         Assert.False(_calls.Reader.TryPeek(out _));
 
         var order = new List<string> { $"{first.Target}:{first.Messages}" };
-        first.Done.SetResult();
+        first.Done.SetResult("done");
         for (var call = 0; call < 2; call++)
         {
             var next = await NextCall();
             order.Add($"{next.Target}:{next.Messages}");
-            next.Done.SetResult();
+            next.Done.SetResult("done");
         }
         await Task.WhenAll(sent);
 

@@ -41,6 +41,7 @@ public sealed class EvaluationCluster : IAsyncDisposable
             silo.Services.AddGrainStorage(RecoStorage.State, (services, _) =>
                 ActivatorUtilities.CreateInstance<ProcessMemoryGrainStorage>(services, states));
             silo.Services.AddKeyedSingleton<IUserKeyStore>(RecoStorage.Keys, keys);
+            silo.AddMemoryAggregateRows();
             silo.Services.Configure<MasterKeyOptions>(options =>
             {
                 options.CurrentKeyId = MasterKeyId;

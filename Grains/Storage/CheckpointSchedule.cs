@@ -1,0 +1,187 @@
+using OrleansReco.Grains.Interfaces;
+
+namespace OrleansReco.Grains.Storage;
+
+/// <summary>
+/// When an aggregate grain writes: changes collect in the open checkpoint, which is written at the next multiple of
+/// the interval (aligned on the clock, so the checkpoints of all grains of a silo fall together and share storage
+/// requests), sooner once enough has changed or a caller is in a hurry; one checkpoint at a time. Callers hold the
+/// receipt of the checkpoint their change is in and learn when it is durable. A failed checkpoint leaves the grain's
+/// memory ahead of storage: every waiter of it and of later ones fails and <c>onFailure</c> (deactivation) runs.
+/// Runs on the grain's scheduler: no locks.
+/// </summary>
+public sealed class CheckpointSchedule
+{
+    private readonly IGrainBase _grain;
+    private readonly TimeSpan _interval;
+    private readonly int _changesPerCheckpoint;
+    private readonly Func<Task> _checkpoint;
+    private readonly Action _onFailure;
+    private readonly List<(long Checkpoint, TaskCompletionSource Done)> _waiters = [];
+    private IGrainTimer? _timer;
+    private bool _armed;
+    private Task? _running;
+    private bool _runAgainAtOnce;
+    private long _open = 1;
+    private long _durable;
+    private bool _dirty;
+    private int _changes;
+    private Exception? _failure;
+
+    /// <param name="changesPerCheckpoint">How much change (as the grain counts it) makes a checkpoint go before its time.</param>
+    public CheckpointSchedule(IGrainBase grain, TimeSpan interval, int changesPerCheckpoint, Func<Task> checkpoint, Action onFailure)
+    {
+        _grain = grain;
+        _interval = interval;
+        _changesPerCheckpoint = changesPerCheckpoint;
+        _checkpoint = checkpoint;
+        _onFailure = onFailure;
+    }
+
+    /// <summary>Random per activation: what a receipt of another activation is told apart by.</summary>
+    public Guid Activation { get; } = Guid.NewGuid();
+
+    /// <summary>The receipt of the open checkpoint: once it is durable, so is everything applied before now.</summary>
+    public CheckpointReceipt Receipt => new(Activation, _open);
+
+    /// <summary>Records that the state changed by <paramref name="changes"/>; returns the receipt of the checkpoint that will hold it.</summary>
+    public CheckpointReceipt Changed(int changes = 1)
+    {
+        _dirty = true;
+        _changes += changes;
+        if (_changes >= _changesPerCheckpoint)
+        {
+            RunSoon();
+        }
+        else
+        {
+            Arm();
+        }
+        return Receipt;
+    }
+
+    /// <summary>Completes once the checkpoint of <paramref name="receipt"/> is durable (at once if it holds nothing).</summary>
+    /// <exception cref="CheckpointLostException">The receipt is another activation's, or this one failed to write.</exception>
+    public Task WhenDurable(CheckpointReceipt receipt, bool urgent)
+    {
+        if (receipt.Activation != Activation)
+        {
+            throw new CheckpointLostException("The activation that took this change is gone; deliver it again.");
+        }
+        if (_failure is not null)
+        {
+            throw new CheckpointLostException("This activation failed to write a checkpoint; deliver again.", _failure);
+        }
+        if (IsDurable(receipt.Checkpoint))
+        {
+            return Task.CompletedTask;
+        }
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiters.Add((receipt.Checkpoint, done));
+        if (urgent && receipt.Checkpoint == _open)
+        {
+            RunSoon();
+        }
+        return done.Task;
+    }
+
+    /// <summary>Writes what is open now and waits for it: for deactivation.</summary>
+    public async Task FlushAsync()
+    {
+        while (_running is { } running)
+        {
+            await running;
+        }
+        if (_dirty && _failure is null)
+        {
+            await (_running = Run());
+        }
+    }
+
+    /// <summary>Everything up to and including <paramref name="checkpoint"/> is written, or it holds nothing.</summary>
+    private bool IsDurable(long checkpoint) =>
+        _durable >= checkpoint || (checkpoint == _open && !_dirty && _running is null);
+
+    private void Arm()
+    {
+        if (_armed || _running is not null)
+        {
+            return; // a running checkpoint arms the next one when it ends
+        }
+        _timer ??= _grain.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan)
+        {
+            Interleave = true,
+            KeepAlive = true,
+        });
+        var ticks = _interval.Ticks;
+        var due = ticks <= 0 ? TimeSpan.Zero : TimeSpan.FromTicks(ticks - DateTime.UtcNow.Ticks % ticks);
+        _timer.Change(due, Timeout.InfiniteTimeSpan);
+        _armed = true;
+    }
+
+    private Task Tick(CancellationToken cancellationToken)
+    {
+        _armed = false;
+        if (_running is null && _dirty)
+        {
+            _running = Run();
+        }
+        return Task.CompletedTask;
+    }
+
+    private void RunSoon()
+    {
+        if (_running is not null)
+        {
+            _runAgainAtOnce = true;
+            return;
+        }
+        if (_armed)
+        {
+            _timer!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _armed = false;
+        }
+        _running = Run();
+    }
+
+    private async Task Run()
+    {
+        await Task.Yield(); // the caller (a grain call, the timer) goes on; the checkpoint runs in a turn of its own
+        var checkpoint = _open++;
+        _dirty = false;
+        _changes = 0;
+        try
+        {
+            await _checkpoint();
+            _durable = checkpoint;
+        }
+        catch (Exception exception)
+        {
+            _failure = exception;
+        }
+        _running = null;
+
+        if (_failure is { } failure)
+        {
+            foreach (var (_, done) in _waiters)
+            {
+                done.SetException(new CheckpointLostException("A checkpoint failed; deliver again.", failure));
+            }
+            _waiters.Clear();
+            _onFailure();
+            return;
+        }
+        _waiters.RemoveAll(w =>
+        {
+            if (!IsDurable(w.Checkpoint)) return false;
+            w.Done.SetResult();
+            return true;
+        });
+        if (_dirty)
+        {
+            if (_runAgainAtOnce || _changes >= _changesPerCheckpoint) RunSoon();
+            else Arm();
+        }
+        _runAgainAtOnce = false;
+    }
+}
