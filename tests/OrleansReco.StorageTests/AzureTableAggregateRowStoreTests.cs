@@ -129,6 +129,78 @@ public sealed class AzureTableAggregateRowStoreTests(AzuriteServer azurite) : Ag
     }
 
     [Fact]
+    public async Task Commits_waiting_together_are_split_into_transactions_within_the_limits()
+    {
+        using var harness = AggregateStoreHarness.Create(azurite, TableName, partitions: 1);
+        var store = harness.Store;
+        await store.ReadAsync(NewOwner());
+
+        var held = harness.Recorder.HoldNext();
+        var first = store.CommitAsync(NewOwner(), Create(Bytes(10, 1)));
+        await held;
+        var small = Enumerable.Range(0, 120).Select(i => store.CommitAsync(NewOwner(), Create(Bytes(10, i)))).ToList();
+        var large = Enumerable.Range(0, 12).Select(i => store.CommitAsync(NewOwner(), Create(Bytes(store.MaxRowBytes, i)))).ToList();
+        harness.Recorder.Release();
+        await first;
+        await Task.WhenAll(small.Concat(large));
+
+        var transactions = harness.Recorder.Transactions;
+        Assert.Equal(1 + 120 + 12, transactions.Sum(t => t.Actions));
+        Assert.All(transactions, t => Assert.InRange(t.Actions, 1, 100));
+        Assert.All(transactions, t => Assert.True(t.BodyBytes < 4 * 1024 * 1024, $"{t.BodyBytes} bytes"));
+        // Waiting commits are taken in arrival order as far as each transaction holds them.
+        Assert.Equal(100, transactions[1].Actions);
+        Assert.True(transactions.Count <= 5, $"{transactions.Count} transactions");
+    }
+
+    [Fact]
+    public async Task A_failed_request_fails_every_commit_it_carried_and_writes_none()
+    {
+        using var harness = AggregateStoreHarness.Create(azurite, TableName, partitions: 1);
+        var store = harness.Store;
+        var (a, b) = (NewOwner(), NewOwner());
+        await store.ReadAsync(a);
+
+        var held = harness.Recorder.HoldNext();
+        var first = store.CommitAsync(NewOwner(), Create(Bytes(10, 1)));
+        await held;
+        var commitA = store.CommitAsync(a, Create(Bytes(10, 2)));
+        var commitB = store.CommitAsync(b, Create(Bytes(10, 3), Row("x", Bytes(10, 4))));
+        harness.Recorder.FailNext(new RequestFailedException(503, "injected"));
+        harness.Recorder.Release();
+        await first;
+
+        Assert.Equal(503, (await Assert.ThrowsAsync<RequestFailedException>(() => commitA)).Status);
+        Assert.Equal(503, (await Assert.ThrowsAsync<RequestFailedException>(() => commitB)).Status);
+        AssertSame(OwnerRows.Empty, await store.ReadAsync(a));
+        AssertSame(OwnerRows.Empty, await store.ReadAsync(b));
+    }
+
+    [Fact]
+    public async Task A_commit_cancelled_while_it_waits_is_never_sent()
+    {
+        using var harness = AggregateStoreHarness.Create(azurite, TableName, partitions: 1);
+        var store = harness.Store;
+        var (a, b) = (NewOwner(), NewOwner());
+        await store.ReadAsync(a);
+
+        var held = harness.Recorder.HoldNext();
+        var first = store.CommitAsync(NewOwner(), Create(Bytes(10, 1)));
+        await held;
+        using var cancellation = new CancellationTokenSource();
+        var commitA = store.CommitAsync(a, Create(Bytes(10, 2)), cancellation.Token);
+        var commitB = store.CommitAsync(b, Create(Bytes(10, 3)));
+        await cancellation.CancelAsync();
+        harness.Recorder.Release();
+        await first;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => commitA);
+        Assert.Equal(await commitB, (await store.ReadAsync(b)).HeadETag);
+        AssertSame(OwnerRows.Empty, await store.ReadAsync(a));
+        Assert.Equal([1, 1], harness.Recorder.Transactions.Select(t => t.Actions));
+    }
+
+    [Fact]
     public async Task A_commit_too_big_for_one_transaction_inserts_first_then_writes_the_head_and_keeps_to_the_limits()
     {
         var owner = NewOwner();
@@ -320,6 +392,7 @@ internal sealed class TransactionRecorder : HttpPipelinePolicy
     private readonly List<(int Actions, long BodyBytes)> _transactions = [];
     private TaskCompletionSource? _arrived;
     private TaskCompletionSource? _release;
+    private Exception? _failNext;
 
     public IReadOnlyList<(int Actions, long BodyBytes)> Transactions
     {
@@ -351,6 +424,15 @@ internal sealed class TransactionRecorder : HttpPipelinePolicy
         }
     }
 
+    /// <summary>The next transaction fails with <paramref name="exception"/> at the client, as a lost request would.</summary>
+    public void FailNext(Exception exception)
+    {
+        lock (_gate)
+        {
+            _failNext = exception;
+        }
+    }
+
     public void Release()
     {
         lock (_gate)
@@ -361,26 +443,22 @@ internal sealed class TransactionRecorder : HttpPipelinePolicy
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        if (Record(message) is { } release)
-        {
-            await release;
-        }
-
+        await Record(message);
         await ProcessNextAsync(message, pipeline);
     }
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        Record(message)?.GetAwaiter().GetResult();
+        Record(message).GetAwaiter().GetResult();
         ProcessNext(message, pipeline);
     }
 
-    /// <summary>Records a transaction; returns what it must wait for when it is the one held.</summary>
-    private Task? Record(HttpMessage message)
+    /// <summary>Records a transaction; completes when it may go (it may be the one held), or fails it if asked to.</summary>
+    private Task Record(HttpMessage message)
     {
         if (!message.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal) || message.Request.Content is not { } content)
         {
-            return null;
+            return Task.CompletedTask;
         }
 
         using var body = new MemoryStream();
@@ -390,14 +468,20 @@ internal sealed class TransactionRecorder : HttpPipelinePolicy
         lock (_gate)
         {
             _transactions.Add((actions, body.Length));
-            if (_arrived is not { } arrived)
+            if (_arrived is { } arrived)
             {
-                return null;
+                _arrived = null;
+                arrived.TrySetResult();
+                return _release!.Task;
             }
 
-            _arrived = null;
-            arrived.TrySetResult();
-            return _release!.Task;
+            if (_failNext is { } failure)
+            {
+                _failNext = null;
+                return Task.FromException(failure);
+            }
+
+            return Task.CompletedTask;
         }
     }
 }
