@@ -83,8 +83,10 @@ public sealed class MemoryAggregateRowStore : IAggregateRowStore
             _service.Owners.TryGetValue(owner, out var stored);
             if (stored?.HeadETag != commit.ExpectedHeadETag)
             {
-                throw Conflict(owner, stored is null ? "no head is stored" : commit.ExpectedHeadETag is null ? "a head exists already" : "the head is not at the expected ETag",
-                    stored?.HeadETag, commit.ExpectedHeadETag);
+                var what = stored is null ? "no head is stored"
+                    : commit.ExpectedHeadETag is null ? "a head exists already"
+                    : "the head is not at the expected ETag";
+                throw Conflict(owner, what, stored?.HeadETag, commit.ExpectedHeadETag);
             }
 
             if (stored is not null && inserts.Any(r => stored.Rows.ContainsKey(r.Key)))
