@@ -78,13 +78,13 @@ public static class RecoSiloHost
             silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
         }
 
-        // State and wrapped keys always come from the same kind of store, each in its own provider (and table).
+        // State, wrapped keys and aggregates always come from the same kind of store, each in its own table.
         switch (settings.StorageProvider.ToLowerInvariant())
         {
             case "azuretable":
                 silo.AddAzureTableGrainStorage(RecoStorage.State, configuration.GetSection(AzureTableStorageOptions.SectionName));
                 silo.AddAzureTableUserKeyStore(RecoStorage.Keys, configuration);
-                silo.AddMemoryAggregateRows(); // interim, until the Azure aggregate store lands
+                silo.AddAzureTableAggregateRows(configuration);
                 break;
             case "memory":
                 // Lost when the silo stops: for tests and experiments only.

@@ -1,58 +1,137 @@
-using Orleans.Configuration;
+using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Orleans.Storage;
 
 namespace OrleansReco.Grains.Storage;
 
-/// <summary>Aggregate rows in this process's memory, shared by every silo of one service in it: for tests and evaluation.</summary>
-public sealed class MemoryAggregateRowStore(IOptions<ClusterOptions> cluster) : IAggregateRowStore
+/// <summary>
+/// <see cref="IAggregateRowStore"/> in this process, for tests and the in-process evaluation cluster: the same rules,
+/// conflicts and row limit as the table store, and every commit atomic. The silos of one process share the rows of
+/// their service (an owner may reactivate on another silo), and clusters of different service ids keep apart; the rows
+/// last as long as the process. Rows are copied in and out, so no caller ever shares an array with the store.
+/// </summary>
+public sealed class MemoryAggregateRowStore : IAggregateRowStore
 {
-    private static readonly Dictionary<(string Service, RowOwner Owner), (string ETag, byte[] Head, Dictionary<string, byte[]> Rows)> Stored = [];
-    private static readonly Lock Gate = new();
-    private static long _lastETag;
-    private readonly string _service = cluster.Value.ServiceId;
+    private static readonly ConcurrentDictionary<string, Service> Services = new(StringComparer.Ordinal);
 
-    public int MaxRowBytes => 256 * 1024;
+    private readonly Service _service;
 
-    public Task<OwnerRows> ReadAsync(RowOwner owner, CancellationToken cancellationToken = default)
+    public MemoryAggregateRowStore(IOptions<ClusterOptions> clusterOptions)
+        : this(clusterOptions.Value.ServiceId)
     {
-        lock (Gate)
+    }
+
+    /// <summary>The store of <paramref name="serviceId"/>'s rows in this process, shared with every other store of that id.</summary>
+    public MemoryAggregateRowStore(string serviceId)
+    {
+        ArgumentNullException.ThrowIfNull(serviceId);
+        _service = Services.GetOrAdd(serviceId, _ => new Service());
+    }
+
+    public int MaxRowBytes => AggregateRowRules.MaxRowBytes;
+
+    // Failures come back in the task, as from the table store, never thrown by the call itself.
+    public Task<OwnerRows> ReadAsync(RowOwner owner, CancellationToken cancellationToken = default) =>
+        Run(() => Read(owner, cancellationToken), cancellationToken);
+
+    public Task<string> CommitAsync(RowOwner owner, RowCommit commit, CancellationToken cancellationToken = default) =>
+        Run(() => Commit(owner, commit, cancellationToken), cancellationToken);
+
+    private static Task<T> Run<T>(Func<T> operation, CancellationToken cancellationToken)
+    {
+        try
         {
-            return Task.FromResult(Stored.TryGetValue((_service, owner), out var stored)
-                ? new OwnerRows(stored.ETag, stored.Head.ToArray(), stored.Rows.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal))
-                : OwnerRows.Empty);
+            return Task.FromResult(operation());
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException<T>(exception);
         }
     }
 
-    public Task<string> CommitAsync(RowOwner owner, RowCommit commit, CancellationToken cancellationToken = default)
+    private OwnerRows Read(RowOwner owner, CancellationToken cancellationToken)
     {
-        if (commit.Inserts.Any(r => r.Value.Length > MaxRowBytes) || commit.Head.Length > MaxRowBytes)
+        AggregateRowRules.ValidateOwner(owner);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_service.Gate)
         {
-            throw new ArgumentOutOfRangeException(nameof(commit), $"A row is larger than {MaxRowBytes} bytes; nothing was written.");
-        }
-        lock (Gate)
-        {
-            var found = Stored.TryGetValue((_service, owner), out var stored);
-            if ((found ? stored.ETag : null) != commit.ExpectedHeadETag || (found && commit.Inserts.Any(r => stored.Rows.ContainsKey(r.Key))))
+            if (!_service.Owners.TryGetValue(owner, out var stored))
             {
-                throw new InconsistentStateException("The aggregate's head changed since it was read.", found ? stored.ETag : "(none)", commit.ExpectedHeadETag ?? "(none)");
+                return OwnerRows.Empty;
             }
-            var rows = found ? stored.Rows : new Dictionary<string, byte[]>(StringComparer.Ordinal);
-            foreach (var (name, data) in commit.Inserts) rows[name] = data.ToArray();
-            foreach (var name in commit.Deletes) rows.Remove(name);
-            var etag = (++_lastETag).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            Stored[(_service, owner)] = (etag, commit.Head.ToArray(), rows);
-            return Task.FromResult(etag);
+
+            var rows = stored.Rows.ToDictionary(r => r.Key, r => (byte[])r.Value.Clone(), StringComparer.Ordinal);
+            return new OwnerRows(stored.HeadETag, (byte[])stored.Head.Clone(), rows);
         }
     }
-}
 
-public static class MemoryAggregateRowStoreExtensions
-{
-    public static ISiloBuilder AddMemoryAggregateRows(this ISiloBuilder silo)
+    private string Commit(RowOwner owner, RowCommit commit, CancellationToken cancellationToken)
     {
-        silo.Services.AddSingleton<IAggregateRowStore, MemoryAggregateRowStore>();
-        return silo;
+        AggregateRowRules.ValidateCommit(owner, commit);
+        cancellationToken.ThrowIfCancellationRequested();
+        // Copied before taking the lock: the caller may reuse its arrays as soon as this returns.
+        var head = (byte[])commit.Head.Clone();
+        var inserts = commit.Inserts.Select(r => (r.Key, Data: (byte[])r.Value.Clone())).ToList();
+        lock (_service.Gate)
+        {
+            _service.Owners.TryGetValue(owner, out var stored);
+            if (stored?.HeadETag != commit.ExpectedHeadETag)
+            {
+                var what = stored is null ? "no head is stored"
+                    : commit.ExpectedHeadETag is null ? "a head exists already"
+                    : "the head is not at the expected ETag";
+                throw Conflict(owner, what, stored?.HeadETag, commit.ExpectedHeadETag);
+            }
+
+            if (stored is not null && inserts.Any(r => stored.Rows.ContainsKey(r.Key)))
+            {
+                throw Conflict(owner, "a row to insert exists already", stored.HeadETag, commit.ExpectedHeadETag);
+            }
+
+            stored ??= _service.Owners[owner] = new StoredOwner();
+            foreach (var (name, data) in inserts)
+            {
+                stored.Rows.Add(name, data);
+            }
+
+            foreach (var name in commit.Deletes)
+            {
+                stored.Rows.Remove(name); // a row already gone is not an error
+            }
+
+            stored.Head = head;
+            stored.HeadETag = (++_service.LastETag).ToString(CultureInfo.InvariantCulture);
+            return stored.HeadETag;
+        }
+    }
+
+    private static InconsistentStateException Conflict(RowOwner owner, string what, string? stored, string? expected) =>
+        new($"Conflict on commit of a {owner.Kind} aggregate: {what}; stored head ETag {stored ?? "(none)"}, expected {expected ?? "(none)"}. The head was not written.",
+            stored ?? "(none)", expected ?? "(none)");
+
+    /// <summary>The rows of one service id in this process.</summary>
+    private sealed class Service
+    {
+        public Lock Gate { get; } = new();
+
+        public Dictionary<RowOwner, StoredOwner> Owners { get; } = [];
+
+        public long LastETag;
+    }
+
+    private sealed class StoredOwner
+    {
+        /// <summary>Null only before the owner's first commit completes, which happens under the same lock.</summary>
+        public string? HeadETag { get; set; }
+
+        public byte[] Head { get; set; } = [];
+
+        public Dictionary<string, byte[]> Rows { get; } = new(StringComparer.Ordinal);
     }
 }

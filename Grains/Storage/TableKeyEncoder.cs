@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Orleans.Runtime;
@@ -26,6 +27,9 @@ internal static class TableKeyEncoder
     internal const int MaxKeyBytes = 1024;
 
     private const int ShortenedPrefixLength = 200;
+
+    /// <summary>Room beside a shortened part (at most 266 characters, 666 UTF-8 bytes) that keeps the whole key within 1 KiB.</summary>
+    private const int MaxReservedBytes = 160;
     private const char Escape = '~';
     private const char Separator = '|';
     private const string HashMarker = "~~";
@@ -70,16 +74,72 @@ internal static class TableKeyEncoder
         return Limit(builder.ToString());
     }
 
+    /// <summary>
+    /// The partition of aggregate rows in bucket <paramref name="bucket"/> of a service: escaped service id, separator,
+    /// the bucket in four digits (fixed width, so partition keys of one service sort by bucket).
+    /// </summary>
+    public static string AggregatePartitionKey(string serviceId, int bucket)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bucket);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bucket, 9999);
+        var builder = new StringBuilder();
+        AppendEscaped(builder, serviceId);
+        builder.Append(Separator).Append(bucket.ToString("D4", CultureInfo.InvariantCulture));
+        return Limit(builder.ToString());
+    }
+
+    /// <summary>
+    /// What every row key of one aggregate owner starts with: escaped kind, separator, escaped key, separator. A row key
+    /// is this plus a row name of at most <paramref name="maxNameLength"/> characters that holds no <c>|</c>.
+    /// </summary>
+    /// <remarks>
+    /// Kind and key hold no bare separator, so exactly two separators precede the name: no owner's prefix is a prefix
+    /// of another's (<c>a</c> and <c>ab</c> included), and the owner's rows are exactly the keys from the prefix up to
+    /// <see cref="PrefixEnd"/>. A key too long for the row key to fit (with the longest name) keeps a readable prefix
+    /// and ends with <c>~~</c> + SHA-256 of the escaped key, as long keys do elsewhere; such a part never contains a
+    /// separator either, and an unshortened part never contains <c>~~</c>, so the two forms cannot meet.
+    /// </remarks>
+    public static string OwnerRowPrefix(string kind, string key, int maxNameLength)
+    {
+        var builder = new StringBuilder();
+        AppendEscaped(builder, kind);
+        var kindPart = builder.ToString();
+        // Names are ASCII, so a name's length is its size in both encodings.
+        var reservedChars = kindPart.Length + 2 + maxNameLength;
+        var reservedBytes = Encoding.UTF8.GetByteCount(kindPart) + 2 + maxNameLength;
+        // Bounds the room the key part must leave, so that a shortened key always fits beside it. (UTF-8 bytes are at
+        // least as many as UTF-16 code units, so the byte bound covers both.)
+        if (reservedBytes > MaxReservedBytes)
+        {
+            throw new ArgumentException(
+                $"Kind and row names are too long for a row key: escaped kind and longest name must stay within {MaxReservedBytes - 2} UTF-8 bytes.", nameof(kind));
+        }
+
+        builder.Clear();
+        AppendEscaped(builder, key);
+        var keyPart = Limit(builder.ToString(), reservedChars, reservedBytes);
+        return $"{kindPart}{Separator}{keyPart}{Separator}";
+    }
+
+    /// <summary>The first key after every key that starts with <paramref name="ownerRowPrefix"/> (which ends with the separator).</summary>
+    public static string PrefixEnd(string ownerRowPrefix) => ownerRowPrefix[..^1] + (char)(Separator + 1);
+
     internal static bool IsForbidden(char c) => c is '/' or '\\' or '#' or '?' || char.IsControl(c);
 
     private static bool MustEscape(char c) => IsForbidden(c) || c is Escape or Separator;
 
     private static void AppendEscaped(StringBuilder builder, string value)
     {
-        foreach (var c in value)
+        for (var i = 0; i < value.Length; i++)
         {
-            if (MustEscape(c))
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
             {
+                builder.Append(c).Append(value[++i]);
+            }
+            else if (MustEscape(c) || char.IsSurrogate(c))
+            {
+                // A lone surrogate would reach the service as U+FFFD, merging distinct keys: escaped, it stays distinct.
                 builder.Append(Escape).Append(((int)c).ToString("X4"));
             }
             else
@@ -106,12 +166,13 @@ internal static class TableKeyEncoder
         AppendEscaped(builder, text);
     }
 
-    private static bool Fits(string key) =>
-        key.Length * 2 <= MaxKeyBytes && Encoding.UTF8.GetByteCount(key) <= MaxKeyBytes;
+    /// <summary>Whether <paramref name="key"/> fits beside other parts of the same key taking the reserved room.</summary>
+    private static bool Fits(string key, int reservedChars, int reservedBytes) =>
+        (key.Length + reservedChars) * 2 <= MaxKeyBytes && Encoding.UTF8.GetByteCount(key) + reservedBytes <= MaxKeyBytes;
 
-    private static string Limit(string key)
+    private static string Limit(string key, int reservedChars = 0, int reservedBytes = 0)
     {
-        if (Fits(key))
+        if (Fits(key, reservedChars, reservedBytes))
         {
             return key;
         }

@@ -113,7 +113,7 @@ public sealed class TableKeyEncoderTests
         Assert.Empty(LoneSurrogates(key));
     }
 
-    private static IEnumerable<char> LoneSurrogates(string key)
+    internal static IEnumerable<char> LoneSurrogates(string key)
     {
         for (var i = 0; i < key.Length; i++)
         {
@@ -126,5 +126,103 @@ public sealed class TableKeyEncoderTests
                 yield return key[i];
             }
         }
+    }
+}
+
+/// <summary>The keys of aggregate rows: a partition per bucket of a service, and a row key prefix per owner.</summary>
+public sealed class AggregateRowKeyTests
+{
+    private const int MaxName = 64;
+    private static readonly string LongestName = new('z', MaxName);
+
+    /// <summary>Hostile item ids (as the gateway accepts them: up to 128 characters), and long ones beyond.</summary>
+    internal static IReadOnlyList<string> HostileKeys { get; } =
+    [
+        "a", "ab", "a|", "a|b", "a~", "a~007C", "a/b", "a\\b", "a#b", "a?b", "a%2Fb", "a%b", "a'b", "", " ",
+        "~~", "~!FF~!", "\u00FC", "u\u0308", "日本語", "🎉", "\uD800", "\uDC00", "\uD800x", "\uFFFD",
+        new string('/', 128), new string('|', 128), new string('~', 128), new string('日', 128),
+        string.Concat(Enumerable.Repeat("🎉", 128)), new string('a', 128), new string('a', 127) + "b",
+        new string('/', 200), new string('/', 200) + "a", new string('a', 1000), new string('a', 1000) + "b",
+    ];
+
+    [Fact]
+    public void Row_keys_of_hostile_owners_hold_no_forbidden_character_and_fit_in_1_KiB()
+    {
+        foreach (var kind in new[] { "item", "index", new string('k', 64) })
+        {
+            foreach (var key in HostileKeys.Concat(KeyCases.Keys))
+            {
+                AssertValidKey(TableKeyEncoder.OwnerRowPrefix(kind, key, MaxName) + LongestName);
+            }
+        }
+    }
+
+    [Fact]
+    public void No_owners_prefix_is_a_prefix_of_anothers_and_its_range_holds_only_its_own_rows()
+    {
+        var owners = HostileKeys.Concat(KeyCases.Keys).Distinct()
+            .SelectMany(key => new[] { ("item", key), ("index", key), ("i", key), ("item.x", key) })
+            .ToList();
+        var prefixes = owners.Select(o => TableKeyEncoder.OwnerRowPrefix(o.Item1, o.Item2, MaxName)).ToList();
+
+        Assert.Equal(owners.Count, prefixes.Distinct().Count());
+        foreach (var prefix in prefixes)
+        {
+            var end = TableKeyEncoder.PrefixEnd(prefix);
+            foreach (var other in prefixes.Where(p => p != prefix))
+            {
+                foreach (var rowKey in new[] { other + "head", other + "a", other + LongestName })
+                {
+                    Assert.False(string.CompareOrdinal(rowKey, prefix) >= 0 && string.CompareOrdinal(rowKey, end) < 0);
+                }
+            }
+
+            Assert.True(string.CompareOrdinal(prefix + "head", end) < 0);
+            Assert.True(string.CompareOrdinal(prefix + LongestName, end) < 0);
+        }
+    }
+
+    [Fact]
+    public void Lone_surrogates_stay_distinct_instead_of_becoming_U_FFFD()
+    {
+        var keys = new[] { "\uD800", "\uD801", "\uDC00", "\uFFFD" }.Select(k => TableKeyEncoder.OwnerRowPrefix("item", k, MaxName)).ToList();
+
+        Assert.Equal(4, keys.Distinct().Count());
+        Assert.All(keys, k => Assert.DoesNotContain(k, char.IsSurrogate));
+    }
+
+    [Fact]
+    public void Partition_keys_are_the_service_and_a_fixed_width_bucket()
+    {
+        Assert.Equal("svc|0000", TableKeyEncoder.AggregatePartitionKey("svc", 0));
+        Assert.Equal("svc|4095", TableKeyEncoder.AggregatePartitionKey("svc", 4095));
+        Assert.Equal("a~007Cb|0007", TableKeyEncoder.AggregatePartitionKey("a|b", 7));
+        AssertValidKey(TableKeyEncoder.AggregatePartitionKey(new string('/', 600), 12));
+    }
+
+    [Theory]
+    [InlineData("item", "shoe-42", 64, 46)]
+    [InlineData("index", "0", 64, 31)]
+    [InlineData("item", "a", 4096, 2205)]
+    [InlineData("item", "日本", 64, 7)]
+    public void An_owners_bucket_never_changes(string kind, string key, int partitions, int bucket)
+    {
+        // Stored rows are found through it: a different hash would lose every owner's rows.
+        Assert.Equal(bucket, AzureTableAggregateRowStore.Bucket(new RowOwner(kind, key), partitions));
+    }
+
+    [Fact]
+    public void Ordinary_owners_stay_readable()
+    {
+        Assert.Equal("item|shoe-42|", TableKeyEncoder.OwnerRowPrefix("item", "shoe-42", MaxName));
+        Assert.Equal("item|shoe-42}", TableKeyEncoder.PrefixEnd("item|shoe-42|"));
+    }
+
+    private static void AssertValidKey(string key)
+    {
+        Assert.DoesNotContain(key, TableKeyEncoder.IsForbidden);
+        Assert.Empty(TableKeyEncoderTests.LoneSurrogates(key));
+        Assert.True(Encoding.UTF8.GetByteCount(key) <= 1024, $"{Encoding.UTF8.GetByteCount(key)} UTF-8 bytes");
+        Assert.True(key.Length * 2 <= 1024, $"{key.Length} UTF-16 code units");
     }
 }
