@@ -211,8 +211,7 @@ public sealed class UserGrain(
         var after = _history.Contributions();
         var plan = ContributionPlanner.Plan(before, after);
 
-        _data.History = _history.Entries.Select(HistoryEntryState.From).ToList();
-        _data.NewestEvent = _history.NewestEvent;
+        _data.SetPackedHistory(_history.Pack());
         _data.Outbox = plan.Count > 0 ? PendingChange.Between(before, after) : null;
         _plannedDeliveries = plan;
         await Save();
@@ -283,7 +282,7 @@ public sealed class UserGrain(
         _data = data;
         _embedding = null;
         _plannedDeliveries = null;
-        _history = UserHistory.Restore(_policy, data.History.Select(h => h.ToEntry()), data.NewestEvent);
+        _history = UserHistory.Restore(_policy, data.GetPackedHistory());
         _recentEventIds = RecentEventIds.Restore(data.RecentEventIds);
     }
 
