@@ -13,27 +13,25 @@ namespace OrleansReco.Grains.Interfaces;
 /// </summary>
 public static class CountMapPacking
 {
-    private const int MaxVarintBytes = 5;
-
     public static byte[] Pack(IReadOnlyDictionary<string, int> map)
     {
-        var bound = MaxVarintBytes;
+        var bound = Varint.MaxBytes32;
         foreach (var key in map.Keys)
         {
-            bound += 2 * MaxVarintBytes + Encoding.UTF8.GetMaxByteCount(key.Length);
+            bound += 2 * Varint.MaxBytes32 + Encoding.UTF8.GetMaxByteCount(key.Length);
         }
         var buffer = ArrayPool<byte>.Shared.Rent(bound);
         try
         {
-            var at = WriteVarint(buffer, 0, (uint)map.Count);
+            var at = Varint.Write(buffer, 0, (uint)map.Count);
             foreach (var (key, count) in map)
             {
                 // The key's length is written once its bytes are known: reserve the widest varint, then close the gap.
-                var keyStart = at + MaxVarintBytes;
+                var keyStart = at + Varint.MaxBytes32;
                 var keyBytes = Encoding.UTF8.GetBytes(key, buffer.AsSpan(keyStart));
-                var lengthEnd = WriteVarint(buffer, at, (uint)keyBytes);
+                var lengthEnd = Varint.Write(buffer, at, (uint)keyBytes);
                 buffer.AsSpan(keyStart, keyBytes).CopyTo(buffer.AsSpan(lengthEnd));
-                at = WriteVarint(buffer, lengthEnd + keyBytes, ZigZag(count));
+                at = Varint.Write(buffer, lengthEnd + keyBytes, Varint.ZigZag(count));
             }
             return buffer.AsSpan(0, at).ToArray();
         }
@@ -57,13 +55,13 @@ public static class CountMapPacking
     public static IEnumerable<KeyValuePair<string, int>> Read(byte[] packed)
     {
         var at = 0;
-        var entries = (int)ReadVarint(packed, ref at);
+        var entries = (int)Varint.ReadUInt32(packed, ref at);
         for (var i = 0; i < entries; i++)
         {
-            var length = (int)ReadVarint(packed, ref at);
+            var length = (int)Varint.ReadUInt32(packed, ref at);
             var key = PooledIds.Decode(packed.AsSpan(at, length));
             at += length;
-            yield return KeyValuePair.Create(key, UnZigZag(ReadVarint(packed, ref at)));
+            yield return KeyValuePair.Create(key, Varint.UnZigZag(Varint.ReadUInt32(packed, ref at)));
         }
         if (at != packed.Length)
         {
@@ -74,36 +72,6 @@ public static class CountMapPacking
     public static int EntryCount(byte[] packed)
     {
         var at = 0;
-        return (int)ReadVarint(packed, ref at);
-    }
-
-    private static uint ZigZag(int value) => (uint)((value << 1) ^ (value >> 31));
-
-    private static int UnZigZag(uint value) => (int)(value >> 1) ^ -(int)(value & 1);
-
-    private static int WriteVarint(byte[] buffer, int at, uint value)
-    {
-        while (value >= 0x80)
-        {
-            buffer[at++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        buffer[at++] = (byte)value;
-        return at;
-    }
-
-    private static uint ReadVarint(byte[] packed, ref int at)
-    {
-        uint value = 0;
-        for (var shift = 0; shift < 7 * MaxVarintBytes; shift += 7)
-        {
-            var b = packed[at++];
-            value |= (uint)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return value;
-            }
-        }
-        throw new InvalidDataException("A packed count map holds a number longer than 5 bytes.");
+        return (int)Varint.ReadUInt32(packed, ref at);
     }
 }

@@ -25,6 +25,21 @@ public sealed class UserHistory(HistoryPolicy policy)
         return history;
     }
 
+    /// <summary>From <see cref="Pack"/>'s bytes: the same entries, bit for bit, and the same newest event.</summary>
+    public static UserHistory Restore(HistoryPolicy policy, byte[] packed)
+    {
+        var history = new UserHistory(policy) { NewestEvent = PackedHistory.NewestEvent(packed) };
+        history._entries.EnsureCapacity(PackedHistory.EntryCount(packed));
+        foreach (var entry in PackedHistory.Read(packed))
+        {
+            history._entries[entry.ItemId] = entry;
+        }
+        return history;
+    }
+
+    /// <summary>The history as <see cref="PackedHistory"/> bytes: what a user grain stores and holds between calls.</summary>
+    public byte[] Pack() => PackedHistory.Pack(_entries.Values, NewestEvent);
+
     /// <summary>
     /// Adds one event's weight to its item's entry, creating the entry if needed, then applies retention.
     /// Retention runs per event, so a batch means exactly the same as its events one by one.

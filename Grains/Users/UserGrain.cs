@@ -224,8 +224,7 @@ public sealed class UserGrain(
 
         var next = _data.Copy();
         next.Personalization = personalization ?? next.Personalization;
-        next.History = history.Entries.Select(HistoryEntryState.From).ToList();
-        next.NewestEvent = history.NewestEvent;
+        next.SetPackedHistory(history.Pack());
         await Save(next, added, plan);
     }
 
@@ -279,8 +278,8 @@ public sealed class UserGrain(
         return data;
     }
 
-    private UserHistory History() =>
-        UserHistory.Restore(_policy, _data.History.Select(h => h.ToEntry()), _data.NewestEvent);
+    /// <summary>The history as written last, decoded for this call; between calls only its packed bytes are held.</summary>
+    private UserHistory History() => UserHistory.Restore(_policy, _data.PackedHistory!);
 
     private List<HistoryAffinity> Affinities(UserHistory history) => history.Ranked()
         .Select(x => new HistoryAffinity(x.Entry.ItemId, x.Affinity, x.Entry.Purchased,
@@ -304,6 +303,7 @@ public sealed class UserGrain(
 
     private void Load(UserData data)
     {
+        data.SetPackedHistory(data.GetPackedHistory()); // once, for rows of builds before the packed form
         _data = data;
         _embedding = null;
         _recentEventIds = RecentEventIds.Restore(data.RecentEventIds);

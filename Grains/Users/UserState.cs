@@ -7,7 +7,14 @@ namespace OrleansReco.Grains.Users;
 [GenerateSerializer, Alias("OrleansReco.UserData")]
 public sealed class UserData
 {
-    [Id(0)] public List<HistoryEntryState> History { get; set; } = [];
+    /// <summary>
+    /// The history as builds before <see cref="PackedHistory"/> stored it, with <see cref="NewestEvent"/>: still read
+    /// from their rows, null in rows written since (<see cref="SetPackedHistory"/> drops it). Read the history with
+    /// <see cref="GetPackedHistory"/>, which takes either form.
+    /// </summary>
+    [Id(0)] public List<HistoryEntryState>? History { get; set; }
+
+    /// <summary>The newest event of <see cref="History"/>; a packed history holds its own.</summary>
     [Id(1)] public long NewestEvent { get; set; } = long.MinValue;
 
     // Id 2 held the outbox as explicit per-item deltas: n x m co-item entries for m new items in a history of n,
@@ -44,6 +51,25 @@ public sealed class UserData
 
     /// <summary>A copy to change and write; memory takes it once it is written. Collections are replaced, never changed in place.</summary>
     public UserData Copy() => (UserData)MemberwiseClone();
+
+    /// <summary>
+    /// The history packed by <see cref="Model.PackedHistory"/>: a few bytes of numbers per item besides its id, where
+    /// <see cref="History"/> cost an object and a string per item in memory and more bytes in the row. Null in rows of
+    /// builds before it (and in a new user's), which is what <see cref="GetPackedHistory"/> is for.
+    /// </summary>
+    [Id(7)] public byte[]? PackedHistory { get; set; }
+
+    /// <summary>The history packed, from whichever form this row holds it in (none: the empty history).</summary>
+    public byte[] GetPackedHistory() =>
+        PackedHistory ?? Model.PackedHistory.Pack((History ?? []).Select(h => h.ToEntry()), NewestEvent);
+
+    /// <summary>Holds <paramref name="packed"/> as the history, and drops the older form so that it is never written with it.</summary>
+    public void SetPackedHistory(byte[] packed)
+    {
+        PackedHistory = packed;
+        History = null;
+        NewestEvent = long.MinValue;
+    }
 }
 
 /// <summary>
