@@ -105,8 +105,8 @@ function done(summary, latency, requests)
   local failed = e.status + e.connect + e.read + e.write + e.timeout
   local per = mode == "events" and math.max(batch, 1) or 0
   local events = (summary.requests - e.status) * per
-  io.write(string.format("RESULT %-9s requests=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f failed=%d timeouts=%d events=%d events_per_s=%.0f batch=%d\n",
+  io.write(string.format("RESULT %-9s requests=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f failed=%d timeouts=%d events=%d events_per_s=%.0f batch=%d mean_ms=%.2f duration_s=%.3f\n",
     mode, summary.requests, summary.requests / seconds,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, failed, e.timeout,
-    events, events / seconds, per))
+    events, events / seconds, per, latency.mean / 1000, seconds))
 end
