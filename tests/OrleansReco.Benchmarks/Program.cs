@@ -8,6 +8,8 @@ using OrleansReco.Benchmarks;
 // dotnet run -c Release --project tests/OrleansReco.Benchmarks -- inprocess [secs]  scoring ops/s, one thread
 // dotnet run -c Release --project tests/OrleansReco.Benchmarks -- erasure [n]         erasure cost under event traffic
 // dotnet run -c Release --project tests/OrleansReco.Benchmarks -- user-bytes          what one shopper costs, stored and in memory
+// dotnet run -c Release --project tests/OrleansReco.Benchmarks -- one-write --port P --connection-string CS --body-bytes B
+//                                                            serves POST /v1/events as one row write (tests/load/storage-cost.sh)
 if (args.Length > 0 && args[0] == "inprocess")
 {
     var seconds = args.Length > 1 && int.TryParse(args[1], out var s) ? s : 5;
@@ -24,6 +26,12 @@ if (args.Length > 0 && args[0] == "erasure")
 if (args.Length > 0 && args[0] == "user-bytes")
 {
     UserFootprint.Run();
+    return;
+}
+
+if (args.Length > 0 && args[0] == "one-write")
+{
+    await OneWrite.Run(args[1..]);
     return;
 }
 

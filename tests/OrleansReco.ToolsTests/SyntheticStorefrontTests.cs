@@ -94,6 +94,37 @@ public sealed class SyntheticStorefrontTests
         }
     }
 
+    [Theory]
+    [InlineData(30)]
+    [InlineData(200)]
+    public void A_history_size_gives_every_shopper_that_many_distinct_items_each_viewed_once(int history)
+    {
+        var options = new SyntheticOptions { Users = 100, Items = 300, Seed = 5, HistoryItems = history };
+        var data = SyntheticStorefront.Generate(options);
+
+        Assert.Equal(options.Users, data.Events.Select(e => e.UserId).Distinct().Count());
+        foreach (var shopper in data.Events.GroupBy(e => e.UserId))
+        {
+            var views = shopper.Where(e => e.Type == StorefrontEventType.View).Select(e => e.ItemId).ToList();
+            Assert.Equal(history, views.Count);
+            Assert.Equal(history, views.Distinct().Count());
+            Assert.Equal(history, shopper.Select(e => e.ItemId).Distinct().Count());
+        }
+
+        // Still popularity-shaped: the head item is held by more shoppers than an item from the tail.
+        var holders = data.Events.DistinctBy(e => (e.UserId, e.ItemId)).CountBy(e => e.ItemId).ToDictionary();
+        Assert.True(holders["item-0000"] > holders.GetValueOrDefault("item-0299"));
+        Assert.Equal(data.Events, SyntheticStorefront.Generate(options).Events);
+    }
+
+    [Fact]
+    public void A_history_size_above_the_catalogue_gives_the_whole_catalogue()
+    {
+        var data = SyntheticStorefront.Generate(new SyntheticOptions { Users = 3, Items = 20, Categories = 4, HistoryItems = 50 });
+
+        Assert.All(data.Events.GroupBy(e => e.UserId), shopper => Assert.Equal(20, shopper.Select(e => e.ItemId).Distinct().Count()));
+    }
+
     [Fact]
     public void Items_co_occur_more_within_a_taste_cluster_than_across_clusters()
     {

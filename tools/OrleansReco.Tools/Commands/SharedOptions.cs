@@ -22,6 +22,7 @@ internal static class SharedOptions
         new("seed", "N", "Random seed; the same seed gives the same data (default 42)."),
         new("zipf", "S", "Zipf exponent of item popularity (default 1.0)."),
         new("days", "N", "Days the events span (default 30)."),
+        new("history", "N", "Distinct items every shopper views, each once (default 0: sessions decide)."),
     ];
 
     public static SyntheticOptions SyntheticFrom(ParsedArgs args)
@@ -38,6 +39,7 @@ internal static class SharedOptions
             Seed = args.Int("seed", defaults.Seed, int.MinValue, int.MaxValue),
             ZipfExponent = args.Double("zipf", defaults.ZipfExponent, 0, 10),
             Period = TimeSpan.FromDays(args.Int("days", (int)defaults.Period.TotalDays, 1, 3650)),
+            HistoryItems = args.Int("history", defaults.HistoryItems, 0, 1_000_000),
         };
         if (options.Categories > options.Items)
         {

@@ -32,6 +32,14 @@ public sealed record SyntheticOptions
     /// <summary>Views per session are uniform in [1, 2 * mean - 1].</summary>
     public int MeanViewsPerSession { get; init; } = 6;
 
+    /// <summary>
+    /// 0 (the default): sessions of views decide how many items a shopper touches. Above 0: every shopper views exactly
+    /// this many distinct items (at most <see cref="Items"/>), each once, drawn by the same taste and popularity, in
+    /// sessions of <see cref="MeanViewsPerSession"/> views on average; carts and purchases as usual. For load tests
+    /// that need histories of a known size.
+    /// </summary>
+    public int HistoryItems { get; init; }
+
     /// <summary>Chance that a viewed item is added to the cart.</summary>
     public double CartProbability { get; init; } = 0.2;
 
@@ -57,6 +65,7 @@ public sealed record SyntheticOptions
         Require(IsProbability(OffTasteAcceptance), nameof(OffTasteAcceptance), "must be in [0, 1]");
         Require(MeanSessionsPerUser >= 1, nameof(MeanSessionsPerUser), "must be at least 1");
         Require(MeanViewsPerSession >= 1, nameof(MeanViewsPerSession), "must be at least 1");
+        Require(HistoryItems >= 0, nameof(HistoryItems), "must be at least 0");
         Require(IsProbability(CartProbability), nameof(CartProbability), "must be in [0, 1]");
         Require(IsProbability(PurchaseProbability), nameof(PurchaseProbability), "must be in [0, 1]");
         Require(Period >= TimeSpan.FromHours(1), nameof(Period), "must be at least one hour");

@@ -148,7 +148,11 @@ public static class SyntheticStorefront
         string userId)
     {
         var periodSeconds = (long)options.Period.TotalSeconds;
-        var sessionCount = random.Next(1, 2 * options.MeanSessionsPerUser);
+        // With a history size, the sessions are sized up front to view that many distinct items; otherwise the draws
+        // are those of the session model, in the same order as always, so its data stays the same for a seed.
+        var held = options.HistoryItems > 0 ? new HashSet<int>() : null;
+        var sessionSizes = held is null ? null : SessionSizes(options, random, Math.Min(options.HistoryItems, options.Items));
+        var sessionCount = sessionSizes?.Count ?? random.Next(1, 2 * options.MeanSessionsPerUser);
         var sessionStarts = Enumerable.Range(0, sessionCount)
             .Select(_ => (long)(random.NextDouble() * periodSeconds))
             .Order()
@@ -169,14 +173,14 @@ public static class SyntheticStorefront
         void Add(long seconds, int rank, StorefrontEventType type) =>
             result.Add((seconds, new StorefrontEvent(userId, items[rank].ItemId, type, DateTimeOffset.FromUnixTimeSeconds(seconds))));
 
-        foreach (var sessionStart in sessionStarts)
+        for (var session = 0; session < sessionStarts.Count; session++)
         {
-            var sessionTime = start + sessionStart;
+            var sessionTime = start + sessionStarts[session];
             var cart = new List<int>();
-            var views = random.Next(1, 2 * options.MeanViewsPerSession);
+            var views = sessionSizes?[session] ?? random.Next(1, 2 * options.MeanViewsPerSession);
             for (var v = 0; v < views; v++)
             {
-                var rank = DrawItem(options, random, zipf, preferred);
+                var rank = held is null ? DrawItem(options, random, zipf, preferred) : DrawNewItem(options, random, zipf, preferred, held);
                 Add(Next(sessionTime, 5, 120), rank, StorefrontEventType.View);
                 if (random.NextDouble() < options.CartProbability)
                 {
@@ -195,6 +199,50 @@ public static class SyntheticStorefront
         }
 
         return result;
+    }
+
+    /// <summary>Views per session, drawn as the session model draws them, until they add up to <paramref name="total"/>.</summary>
+    private static List<int> SessionSizes(SyntheticOptions options, Random random, int total)
+    {
+        var sizes = new List<int>();
+        for (var left = total; left > 0;)
+        {
+            var views = Math.Min(left, random.Next(1, 2 * options.MeanViewsPerSession));
+            sizes.Add(views);
+            left -= views;
+        }
+
+        return sizes;
+    }
+
+    /// <summary>
+    /// An item the shopper does not hold yet, by the same taste and popularity: draws again while the draw is held.
+    /// When the shopper holds nearly all it would draw, that can take very long, so after a bounded number of draws
+    /// it takes the most popular item not held (preferring the shopper's categories), which always ends.
+    /// </summary>
+    private static int DrawNewItem(SyntheticOptions options, Random random, ZipfSampler zipf, bool[] preferred, HashSet<int> held)
+    {
+        for (var attempt = 0; attempt < MaxRedraws; attempt++)
+        {
+            var rank = DrawItem(options, random, zipf, preferred);
+            if (held.Add(rank))
+            {
+                return rank;
+            }
+        }
+
+        for (var pass = 0; pass < 2; pass++)
+        {
+            for (var rank = 0; rank < options.Items; rank++)
+            {
+                if ((pass == 1 || preferred[CategoryOf(rank, options)]) && held.Add(rank))
+                {
+                    return rank;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("The shopper holds every item already.");
     }
 
     private static int DrawItem(SyntheticOptions options, Random random, ZipfSampler zipf, bool[] preferred)

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# What an event costs at the table service, counted by a proxy in front of Azurite, beside the limit of a durable
+# acknowledgement on the same service.
+#   tests/load/storage-cost.sh [SECONDS]        (default 20 s per measured phase; needs wrk)
+# For two shops in turn, each on a fresh Azurite (shoppers with 30, then with 200 distinct history items; 2,000
+# shoppers and 1,000 items): starts the product as ./run.sh does (one process, silo and API), with its table
+# endpoint pointing at the counting proxy (tests/load/table-counter.mjs), seeds the shop, trains the model, then:
+#   a) single events (one per POST, each with an eventId), closed loop on 8 connections, alternating with the limit
+#      (limit, product, limit, product): an endpoint (tests/OrleansReco.Benchmarks one-write) that per request
+#      writes one row the size of a shopper's stored row to the same Azurite through the same proxy and answers 202;
+#   b) the 80/20 storefront mix: the same events, and recommendations paced at four times their rate.
+# Every phase prints acknowledged events, events/s, p50/p99, and table requests and bytes per acknowledged event, in
+# total and by table and row kind, counted from the phase's start until storage has been idle for RECO_COST_IDLE_MS
+# after it (so writes deferred past the answer are charged to the phase), then a summary of all phases.
+# Environment: RECO_COST_USERS (2000), RECO_COST_ITEMS (1000), RECO_COST_HISTORIES ("30 200"),
+#   RECO_COST_CONNECTIONS (8), RECO_COST_IDLE_MS (3000), RECO_COST_IDLE_TIMEOUT (120 s: a build that never lets
+#   storage idle is reported and counted until then rather than waited for),
+#   RECO_COST_ROW_BYTES (request bytes of the limit's row write; by default measured from the product's user-row
+#   writes during a warm-up), RECO_LOAD_BUILD=0 (skip the build), RECO_LOAD_TIMEOUT (wrk's timeout, 10 s).
+# Only 127.0.0.1, on free ports (so it runs beside ./run.sh); stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds="${1:-20}"
+[[ "$seconds" =~ ^[0-9]+$ ]] && [ "$seconds" -ge 1 ] && [ "$seconds" -le 3600 ] || { echo "SECONDS: 1..3600" >&2; exit 2; }
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 1; }
+users="${RECO_COST_USERS:-2000}"
+items="${RECO_COST_ITEMS:-1000}"
+histories="${RECO_COST_HISTORIES:-30 200}"
+conns="${RECO_COST_CONNECTIONS:-8}"
+idle_ms="${RECO_COST_IDLE_MS:-3000}"
+idle_timeout="${RECO_COST_IDLE_TIMEOUT:-120}"
+warm_seconds=$(( seconds < 3 ? seconds : 3 ))
+mix_warm_seconds=$(( seconds < 5 ? seconds : 5 ))
+
+work="$(mktemp -d)"
+source tests/load/lib.sh
+cleanup() { stop_started; rm -rf "$work"; }
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+echo "== set-up"
+ensure_built
+# One proxy for the whole run; each shop gets a fresh Azurite behind it on the same port.
+azurite_port="$(free_port)"
+counter_port="$(free_port)"
+counter="http://127.0.0.1:$counter_port"
+start_counter "$counter_port" "$azurite_port"
+export RECO_WRK_USERS="$users" RECO_WRK_ITEMS="$items"
+summary=()
+
+# Waits until the table service has seen no request for idle_ms; sets `drained` to how long traffic went on after
+# the call (seconds).
+wait_idle() {
+  local answer code
+  answer="$(curl -s -w ' %{http_code}' "$counter/__idle?ms=$idle_ms&timeout=$((idle_timeout * 1000))")"
+  code="${answer##* }"
+  drained="$(node -e 'const a = JSON.parse(process.argv[1]); console.log(Math.max(0, (a.waitedMs - a.idleMs) / 1000).toFixed(1))' "${answer% *}")"
+  if [ "$code" != 200 ]; then
+    echo "  (storage was still busy after ${idle_timeout} s: counted until then)"
+  fi
+}
+
+# One counted phase: storage settles, the counters start from zero, the load runs, storage settles again, and what
+# the proxy counted in between is charged to the events the phase had acknowledged.
+#   counted_phase LABEL URL [background command...]: the events' wrk runs in the foreground against URL with the
+#   RECO_WRK_* settings of the caller; a background command (the mix's recommendations) runs beside it.
+counted_phase() {
+  local label="$1" url="$2"; shift 2
+  wait_idle
+  curl -s -X POST "$counter/__reset" >/dev/null
+  local background=""
+  if [ $# -gt 0 ]; then "$@" & background=$!; fi
+  result="$(RECO_WRK_MODE=events run_wrk "$conns" "$seconds" "$url")"
+  if [ -n "$background" ]; then wait "$background"; fi
+  wait_idle
+  curl -s "$counter/__counts" >"$work/counts.json"
+  local events
+  events="$(field events "$result")"
+  echo "  acknowledged events $(thousands "$events") ($(field events_per_s "$result")/s), p50 $(field p50_ms "$result") ms," \
+    "p99 $(field p99_ms "$result") ms, failed $(field failed "$result") (timeouts $(field timeouts "$result"))"
+  echo "  storage went on for ${drained} s after the load ended (idle: no table request for ${idle_ms} ms)"
+  node tests/load/cost-report.mjs "$work/counts.json" "$events"
+  local per_event
+  per_event="$(node -e 'const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); const e = Number(process.argv[2]);
+    console.log(e > 0 ? `${(c.requests / e).toFixed(2)} ${Math.round(c.requestBytes / e)}` : "- -")' "$work/counts.json" "$events")"
+  summary+=("$(printf '%-7s %-26s %9s %8s %8s %10s %14s' "$history" "$label" "$(field events_per_s "$result")" \
+    "$(field p50_ms "$result")" "$(field p99_ms "$result")" ${per_event})")
+}
+
+recommendations_paced() { # delay-ms file
+  RECO_WRK_MODE=recommend RECO_WRK_DELAY_MS="$1" run_wrk "$conns" "$seconds" "http://127.0.0.1:$http_port" >"$2"
+}
+
+for history in $histories; do
+  echo
+  echo "== shop: $(thousands "$users") shoppers with $history distinct history items each, $(thousands "$items") items"
+  rm -rf "$work/azurite"
+  start_azurite "$azurite_port" "$work/azurite"
+  http_port="$(free_port)"
+  start_product "$http_port" "$counter_port" "$work/product.log"
+  product="http://127.0.0.1:$http_port"
+  seed_shop "$product" "$users" "$items" "$history"
+  train_model "$product"
+  wait_idle
+
+  # Warm-up, uncounted in the phases: single events, from which the size of a shopper's row write is measured.
+  curl -s -X POST "$counter/__reset" >/dev/null
+  RECO_WRK_MODE=events run_wrk "$conns" "$warm_seconds" "$product" >/dev/null
+  wait_idle
+  curl -s "$counter/__counts" >"$work/counts.json"
+  row_bytes="${RECO_COST_ROW_BYTES:-$(node tests/load/cost-report.mjs "$work/counts.json" --row-bytes user)}"
+  how="mean request bytes of the product's user-row writes over a ${warm_seconds} s warm-up of single events"
+  if [ -n "${RECO_COST_ROW_BYTES:-}" ]; then how="RECO_COST_ROW_BYTES"; fi
+  if [ "$row_bytes" = 0 ]; then
+    # No user-row write seen (a layout this script does not know): README's user-bytes figure, ~39 bytes an item,
+    # in base64 with the row's envelope.
+    row_bytes=$(( (39 * history + 100) * 4 / 3 + 150 )); how="estimated from README's user-bytes figures: no user-row write seen"
+  fi
+  echo "  a shopper's row write: $(thousands "$row_bytes") request bytes ($how)"
+
+  one_port="$(free_port)"
+  setsid dotnet "$bench_dll" one-write --port "$one_port" --connection-string "$(connection_string "$counter_port")" \
+    --body-bytes "$row_bytes" >>"$work/one-write.log" 2>&1 &
+  one_pid=$!; started_pids+=("$one_pid")
+  wait_until 60 "the one-write endpoint" port_open "$one_port"
+  limit="http://127.0.0.1:$one_port"
+  RECO_WRK_MODE=events run_wrk "$conns" "$warm_seconds" "$limit" >/dev/null
+
+  rates=()
+  for run in 1 2; do
+    echo "-- limit, run $run: one row write per POST, $conns connections, ${seconds} s"
+    counted_phase "limit $run" "$limit"
+    rates+=("$(field events_per_s "$result")")
+    echo "-- product, run $run: single events (one per POST, with eventIds), $conns connections, ${seconds} s"
+    counted_phase "product single $run" "$product"
+    rates+=("$(field events_per_s "$result")")
+  done
+  awk -v l1="${rates[0]}" -v p1="${rates[1]}" -v l2="${rates[2]}" -v p2="${rates[3]}" 'BEGIN {
+    printf "  product / limit, single events/s: run 1 %.3f, run 2 %.3f; both runs %.3f\n",
+      (l1 > 0 ? p1 / l1 : 0), (l2 > 0 ? p2 / l2 : 0), (l1 + l2 > 0 ? (p1 + p2) / (l1 + l2) : 0) }'
+  stop_pid "$one_pid"
+
+  # The mix: recommendations paced at four per event. The pace is set on a short uncounted mixed warm-up that starts
+  # from the single-event rate; then the delay is what is left of the period after the recommendations' mean latency.
+  delay_ms="$(pace_ms "${rates[3]}" "$conns" 4)"
+  RECO_WRK_MODE=recommend RECO_WRK_DELAY_MS="$delay_ms" run_wrk "$conns" "$mix_warm_seconds" "$product" >"$work/warm-rec.txt" &
+  warm=$!
+  warm_events="$(RECO_WRK_MODE=events run_wrk "$conns" "$mix_warm_seconds" "$product")"
+  wait "$warm"
+  delay_ms="$(pace_ms "$(field events_per_s "$warm_events")" "$conns" 4 "$(field mean_ms "$(cat "$work/warm-rec.txt")")")"
+  echo "-- product: 80/20 mix, events on $conns connections, recommendations on $conns connections paced at ${delay_ms} ms, ${seconds} s"
+  counted_phase "product mix" "$product" recommendations_paced "$delay_ms" "$work/rec.txt"
+  rec="$(cat "$work/rec.txt")"
+  awk -v r="$(field rps "$rec")" -v e="$(field rps "$result")" -v p50="$(field p50_ms "$rec")" -v p99="$(field p99_ms "$rec")" \
+    -v f="$(field failed "$rec")" 'BEGIN {
+    printf "  recommendations beside them: %.0f/s, p50 %s ms, p99 %s ms, failed %s; mix %.0f%% recommendations\n",
+      r, p50, p99, f, (r + e > 0 ? 100 * r / (r + e) : 0) }'
+
+  stop_pid "$product_pid"
+  stop_pid "$azurite_pid"
+done
+
+echo
+echo "== summary (per acknowledged event: table requests, request bytes written; until storage was idle)"
+printf '%-7s %-26s %9s %8s %8s %10s %14s\n' history phase events/s p50_ms p99_ms requests bytes_written
+printf '%s\n' "${summary[@]}"
