@@ -79,7 +79,7 @@ public sealed class PrivacyTests(RecoClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Erasure_makes_one_item_call_per_history_item_and_the_counter_sees_them()
+    public async Task Erasure_costs_a_few_item_calls_per_history_item_and_the_counter_sees_them()
     {
         await _shop.Do("di", EventType.View, "e1", "e2", "e3", "e4", "e5");
 
@@ -87,7 +87,11 @@ public sealed class PrivacyTests(RecoClusterFixture fixture)
 
         Assert.Equal(5, receipt.HistoryItemsRetracted);
         Assert.True(calls.GetValueOrDefault("IUserGrain.Erase") == 1, string.Join(", ", calls));
-        Assert.Equal(5, calls.GetValueOrDefault("IItemGrain.Apply"));
+        // Each item gets the retraction; the words to forget its id (and perhaps that of the change that recorded the
+        // events) follow the receipt, so this trace sees some of them or none. The erasure waits once for each item's
+        // checkpoint, and each item for its index shard's.
+        Assert.InRange(calls.GetValueOrDefault("IItemGrain.Apply"), 5, 15);
+        Assert.InRange(calls.GetValueOrDefault("ICheckpointedGrain.WaitDurable"), 5, 10);
         Assert.Equal(1, calls.GetValueOrDefault("IErasureReceiptGrain.Record"));
     }
 

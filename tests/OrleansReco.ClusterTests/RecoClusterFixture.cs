@@ -19,6 +19,9 @@ public sealed class RecoClusterFixture : IAsyncLifetime
     /// <summary>Installed on both silos: fails deliveries to the items a test arms.</summary>
     public ItemDeliveryFaults Faults { get; } = new();
 
+    /// <summary>Installed on both silos: fails the state writes and checkpoints a test arms.</summary>
+    public StorageFaults StorageFaults { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
@@ -28,7 +31,7 @@ public sealed class RecoClusterFixture : IAsyncLifetime
             {
                 model.HistoryLimit = HistoryLimit;
                 model.IndexShards = 4;
-            });
+            }, faults: StorageFaults);
             silo.AddIncomingGrainCallFilter(Calls);
             silo.AddIncomingGrainCallFilter(Faults);
         });

@@ -1,4 +1,5 @@
 using Orleans.TestingHost;
+using OrleansReco.Grains.Interfaces;
 using OrleansReco.Testing;
 using Xunit;
 
@@ -24,6 +25,13 @@ public sealed class GatewayFixture : IAsyncLifetime
         await Cluster.DeployAsync();
         Gateway = await GatewayHost.StartAsync(Cluster.Client);
     }
+
+    /// <summary>
+    /// Waits until every item holds the changes of these shoppers' events: the gateway answers an event once the
+    /// shopper's own state holds it, and item aggregates (similar items, popularity) follow behind.
+    /// </summary>
+    public Task WaitForDeliveries(IEnumerable<string> userIds) =>
+        Task.WhenAll(userIds.Distinct().Select(id => Grains.GetGrain<IUserGrain>(Gateway.Pseudonymizer.Pseudonymize(id)).WaitForDeliveries()));
 
     public async Task DisposeAsync()
     {

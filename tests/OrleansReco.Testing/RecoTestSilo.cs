@@ -15,10 +15,19 @@ public static class RecoTestSilo
     public static readonly string MasterKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 
     /// <param name="masterKeys">Adjusts the master keys after the test key is set (e.g. a rotation test adds keys and changes the current one).</param>
-    public static ISiloBuilder AddRecoForTests(this ISiloBuilder silo, Action<ModelOptions>? model = null, Action<MasterKeyOptions>? masterKeys = null)
+    /// <param name="faults">Lets the test make chosen state writes and checkpoints fail.</param>
+    public static ISiloBuilder AddRecoForTests(
+        this ISiloBuilder silo, Action<ModelOptions>? model = null, Action<MasterKeyOptions>? masterKeys = null, StorageFaults? faults = null)
     {
-        silo.AddMemoryGrainStorage(RecoStorage.State);
-        silo.AddMemoryAggregateRows();
+        if (faults is null)
+        {
+            silo.AddMemoryGrainStorage(RecoStorage.State);
+            silo.AddMemoryAggregateRows();
+        }
+        else
+        {
+            faults.Install(silo);
+        }
         silo.AddMemoryUserKeyStore(RecoStorage.Keys);
         silo.Services.Configure<MasterKeyOptions>(options =>
         {

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using OrleansReco.Grains.Hosting;
+using OrleansReco.Grains.Storage;
+
+namespace OrleansReco.Testing;
+
+/// <summary>
+/// Makes chosen writes of the real (memory) stores fail, as a storage outage would: a grain's next state writes, or an
+/// aggregate's next checkpoints. Install one instance on every silo of an in-process cluster
+/// (<see cref="RecoTestSilo.AddRecoForTests"/> takes it); tests arm their own keys.
+/// </summary>
+public sealed class StorageFaults
+{
+    public const string Message = "Injected storage fault.";
+
+    private readonly ConcurrentDictionary<string, int> _stateWrites = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<RowOwner, int> _checkpoints = new();
+
+    /// <summary>The next <paramref name="count"/> state writes of the grain keyed <paramref name="grainKey"/> fail; nothing is written.</summary>
+    public void FailStateWrites(string grainKey, int count = 1) => _stateWrites[grainKey] = count;
+
+    /// <summary>The next <paramref name="count"/> checkpoints of item <paramref name="itemId"/> fail; nothing is written.</summary>
+    public void FailItemCheckpoints(string itemId, int count = 1) => _checkpoints[new RowOwner("item", itemId)] = count;
+
+    /// <summary>Whether armed failures remain for the item (they are used up one checkpoint at a time).</summary>
+    public bool ItemCheckpointFailuresLeft(string itemId) => _checkpoints.ContainsKey(new RowOwner("item", itemId));
+
+    internal void Install(ISiloBuilder silo)
+    {
+        silo.Services.AddKeyedSingleton<IGrainStorage>(RecoStorage.State, (services, _) =>
+            new FailingGrainStorage(MemoryGrainStorageFactory.Create(services, RecoStorage.State), this));
+        silo.Services.AddSingleton<IAggregateRowStore>(services =>
+            new FailingAggregateRowStore(ActivatorUtilities.CreateInstance<MemoryAggregateRowStore>(services), this));
+    }
+
+    private static bool Take<TKey>(ConcurrentDictionary<TKey, int> armed, TKey key) where TKey : notnull
+    {
+        while (armed.TryGetValue(key, out var left))
+        {
+            if (left <= 1 ? armed.TryRemove(KeyValuePair.Create(key, left)) : armed.TryUpdate(key, left - 1, left))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private sealed class FailingGrainStorage(IGrainStorage inner, StorageFaults faults) : IGrainStorage
+    {
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+            inner.ReadStateAsync(stateName, grainId, grainState);
+
+        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+            Take(faults._stateWrites, grainId.Key.ToString()!)
+                ? Task.FromException(new InvalidOperationException(Message))
+                : inner.WriteStateAsync(stateName, grainId, grainState);
+
+        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+            inner.ClearStateAsync(stateName, grainId, grainState);
+    }
+
+    private sealed class FailingAggregateRowStore(IAggregateRowStore inner, StorageFaults faults) : IAggregateRowStore
+    {
+        public int MaxRowBytes => inner.MaxRowBytes;
+
+        public Task<OwnerRows> ReadAsync(RowOwner owner, CancellationToken cancellationToken = default) =>
+            inner.ReadAsync(owner, cancellationToken);
+
+        public Task<string> CommitAsync(RowOwner owner, RowCommit commit, CancellationToken cancellationToken = default) =>
+            Take(faults._checkpoints, owner)
+                ? Task.FromException<string>(new InvalidOperationException(Message))
+                : inner.CommitAsync(owner, commit, cancellationToken);
+    }
+}
