@@ -23,6 +23,7 @@ public sealed class ModelEndpointTests(GatewayFixture fixture) : IClassFixture<G
         var events = Enumerable.Range(0, 20).SelectMany(u => Enumerable.Range(0, 5)
             .Select(i => Http.Event($"shopper-{u}", $"{(u < 10 ? "a" : "b")}-{i}", "purchase"))).ToArray();
         Assert.Equal(HttpStatusCode.Accepted, (await storefront.PostEvents(Http.Batch(events))).StatusCode);
+        await fixture.WaitForDeliveries(Enumerable.Range(0, 20).Select(u => $"shopper-{u}"));
 
         var trained = await (await admin.PostAsync("/v1/admin/model/train?wait=true", null)).AssertOk<EmbeddingStatusResponse>();
         Assert.False(trained.Training);

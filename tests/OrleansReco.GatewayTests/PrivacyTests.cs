@@ -31,9 +31,16 @@ public sealed class PrivacyTests(GatewayFixture fixture)
     private async Task Post(params string[] events) =>
         Assert.Equal(HttpStatusCode.Accepted, (await storefront.PostEvents(Http.Batch(events))).StatusCode);
 
-    /// <summary>Each of <paramref name="users"/> new shoppers views every item of <paramref name="items"/>.</summary>
-    private Task ViewTogether(int users, params string[] items) =>
-        Post(Enumerable.Range(0, users).Select(_ => Http.Unique("shopper")).SelectMany(u => items.Select(i => Http.Event(u, i))).ToArray());
+    /// <summary>
+    /// Each of <paramref name="users"/> new shoppers views every item of <paramref name="items"/>; item aggregates follow
+    /// the acknowledgement, so this returns once every item holds their changes.
+    /// </summary>
+    private async Task ViewTogether(int users, params string[] items)
+    {
+        var shoppers = Enumerable.Range(0, users).Select(_ => Http.Unique("shopper")).ToList();
+        await Post(shoppers.SelectMany(u => items.Select(i => Http.Event(u, i))).ToArray());
+        await fixture.WaitForDeliveries(shoppers);
+    }
 
     private async Task<ErasureReceiptResponse> Erase(string user)
     {
@@ -241,6 +248,7 @@ public sealed class PrivacyTests(GatewayFixture fixture)
         await ViewTogether(2, boots, laces);
         var user = Http.Unique("user");
         await Post(Http.Event(user, boots), Http.Event(user, laces));
+        await fixture.WaitForDeliveries([user]);
         var similar = await (await storefront.GetAsync($"/v1/items/{boots}/similar")).AssertOk<SimilarItemsResponse>();
         Assert.Equal(3, Assert.Single(similar.Items, i => i.ItemId == laces).Support);
 

@@ -13,13 +13,13 @@ public sealed class RecommendationTests(GatewayFixture fixture)
     private readonly HttpClient catalog = fixture.Gateway.CreateClient(GatewayHost.CatalogKey);
 
     /// <summary>Each of <paramref name="users"/> new shoppers views every item of <paramref name="items"/>.</summary>
+    /// Item aggregates follow the acknowledgement: the test reads them once every item holds these shoppers' changes.
     private async Task ViewTogether(int users, params string[] items)
     {
-        var events = Enumerable.Range(0, users)
-            .Select(_ => Http.Unique("shopper"))
-            .SelectMany(user => items.Select(item => Http.Event(user, item)))
-            .ToArray();
+        var shoppers = Enumerable.Range(0, users).Select(_ => Http.Unique("shopper")).ToList();
+        var events = shoppers.SelectMany(user => items.Select(item => Http.Event(user, item))).ToArray();
         Assert.Equal(HttpStatusCode.Accepted, (await storefront.PostEvents(Http.Batch(events))).StatusCode);
+        await fixture.WaitForDeliveries(shoppers);
     }
 
     [Fact]

@@ -54,6 +54,9 @@ public sealed class ClusterReader : IAsyncDisposable
 
     public Task<ItemCounts> Counts(string itemId) => Client.GetGrain<IItemGrain>(itemId).GetCounts();
 
+    /// <summary>Until every item holds the user's acknowledged changes (events are answered before the items have them).</summary>
+    public Task WaitForDeliveries(string userId) => Client.GetGrain<IUserGrain>(Pseudonym(userId)).WaitForDeliveries();
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
