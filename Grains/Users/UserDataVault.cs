@@ -16,7 +16,6 @@ public sealed class UserDataVault : IDisposable
     public const int CurrentFormat = 1;
 
     private readonly GrainId _owner;
-    private readonly string _ownerName;
     private readonly IUserKeyStore _keys;
     private readonly MasterKeyRing _ring;
     private readonly Serializer<UserData> _serializer;
@@ -25,7 +24,6 @@ public sealed class UserDataVault : IDisposable
     internal UserDataVault(GrainId owner, IUserKeyStore keys, MasterKeyRing ring, Serializer<UserData> serializer)
     {
         _owner = owner;
-        _ownerName = owner.ToString();
         _keys = keys;
         _ring = ring;
         _serializer = serializer;
@@ -52,7 +50,7 @@ public sealed class UserDataVault : IDisposable
             return null;
         }
 
-        var plaintext = EnvelopeEncryption.Open(_dataKey!, state.Sealed, EnvelopeEncryption.UserStateContext(_ownerName, state.FormatVersion));
+        var plaintext = EnvelopeEncryption.Open(_dataKey!, state.Sealed, EnvelopeEncryption.UserStateContext(OwnerName, state.FormatVersion));
         try
         {
             return _serializer.Deserialize(plaintext);
@@ -77,8 +75,8 @@ public sealed class UserDataVault : IDisposable
         var fresh = EnvelopeEncryption.NewKey();
         try
         {
-            var stored = await _keys.CreateIfAbsentAsync(_owner, _ring.Wrap(_ownerName, fresh));
-            Remember(_ring.Unwrap(_ownerName, stored.Key));
+            var stored = await _keys.CreateIfAbsentAsync(_owner, _ring.Wrap(OwnerName, fresh));
+            Remember(_ring.Unwrap(OwnerName, stored.Key));
         }
         finally
         {
@@ -102,7 +100,7 @@ public sealed class UserDataVault : IDisposable
             return new UserState
             {
                 FormatVersion = CurrentFormat,
-                Sealed = EnvelopeEncryption.Seal(key, plaintext, EnvelopeEncryption.UserStateContext(_ownerName, CurrentFormat)),
+                Sealed = EnvelopeEncryption.Seal(key, plaintext, EnvelopeEncryption.UserStateContext(OwnerName, CurrentFormat)),
             };
         }
         finally
@@ -112,6 +110,9 @@ public sealed class UserDataVault : IDisposable
     }
 
     public void Dispose() => Forget();
+
+    /// <summary>What seals bind to. Made when needed: the activation holds its grain id anyway, and a resident shopper costs less.</summary>
+    private string OwnerName => _owner.ToString();
 
     /// <summary>
     /// Reads and unwraps the user's key; false when none is stored. A key under an old master key is rewrapped under
@@ -125,11 +126,11 @@ public sealed class UserDataVault : IDisposable
             return false;
         }
 
-        var dataKey = _ring.Unwrap(_ownerName, stored.Key);
+        var dataKey = _ring.Unwrap(OwnerName, stored.Key);
         Remember(dataKey);
         if (_ring.NeedsRewrap(stored.Key))
         {
-            await _keys.TryReplaceAsync(stored, _ring.Wrap(_ownerName, dataKey));
+            await _keys.TryReplaceAsync(stored, _ring.Wrap(OwnerName, dataKey));
         }
 
         return true;

@@ -39,7 +39,6 @@ public sealed class UserGrain(
     private UserOutbox _outbox = null!;
     private IGrainTimer? _retryTimer;
     private IGrainTimer? _dropTimer;
-    private bool _dropArmed;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -59,7 +58,7 @@ public sealed class UserGrain(
             // Changes every item holds need not be delivered again by the next activation: say so while still here.
             if (_outbox.CanDrop && state.RecordExists)
             {
-                await Save(_data);
+                await Save(_data.Copy());
             }
         }
         catch (Exception exception)
@@ -252,7 +251,9 @@ public sealed class UserGrain(
             DeactivateOnIdle();
             throw;
         }
-        state.State = new UserState(); // the sealed bytes are storage's copy; memory keeps the open state only
+        // Memory keeps one copy of each thing: the sealed bytes are storage's, the event ids live in _recentEventIds.
+        state.State = new UserState();
+        next.RecentEventIds = null;
         _data = next;
         _outbox.Written(dropped, added, plan);
     }
@@ -304,9 +305,10 @@ public sealed class UserGrain(
     private void Load(UserData data)
     {
         data.SetPackedHistory(data.GetPackedHistory()); // once, for rows of builds before the packed form
+        _recentEventIds = RecentEventIds.Restore(data.RecentEventIds);
+        data.RecentEventIds = null; // held in _recentEventIds, packed again by every write
         _data = data;
         _embedding = null;
-        _recentEventIds = RecentEventIds.Restore(data.RecentEventIds);
     }
 
     /// <summary>
@@ -324,14 +326,12 @@ public sealed class UserGrain(
                 KeepAlive = true,
             });
         }
-        if (_outbox.CanDrop && !_dropArmed)
+        if (_outbox.CanDrop && _dropTimer is null)
         {
-            _dropTimer ??= this.RegisterGrainTimer(DropDelivered, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan)
+            _dropTimer = this.RegisterGrainTimer(DropDelivered, new GrainTimerCreationOptions(delivery.Value.OutboxWriteDelay, Timeout.InfiniteTimeSpan)
             {
                 KeepAlive = true,
             });
-            _dropTimer.Change(delivery.Value.OutboxWriteDelay, Timeout.InfiniteTimeSpan);
-            _dropArmed = true;
         }
     }
 
@@ -349,7 +349,8 @@ public sealed class UserGrain(
     /// <summary>Not interleaved: a write of its own, between calls.</summary>
     private async Task DropDelivered(CancellationToken cancellationToken)
     {
-        _dropArmed = false;
+        _dropTimer?.Dispose(); // a resident shopper at rest holds no timer
+        _dropTimer = null;
         if (_outbox.CanDrop && state.RecordExists)
         {
             await Save(_data.Copy());

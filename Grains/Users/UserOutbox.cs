@@ -61,14 +61,7 @@ internal sealed class UserOutbox(DurableDeliveries<string, ItemMessage> items, A
     /// <summary>After a restart: plans the stored chain again against the current history and delivers all of it.</summary>
     public void Restore(IReadOnlyList<PendingChange> chain, Dictionary<string, PopularityContribution> current)
     {
-        var after = current;
-        var restored = new Entry[chain.Count];
-        for (var i = chain.Count - 1; i >= 0; i--)
-        {
-            var before = chain[i].Before(after);
-            restored[i] = new Entry(chain[i], ContributionPlanner.Plan(before, after));
-            after = before;
-        }
+        var restored = PendingChange.PlanChain(chain, current).Select((plan, i) => new Entry(chain[i], plan)).ToList();
         _entries.AddRange(restored);
         // Which of them the items took before the restart is unknown: all go again, and the items skip what they hold.
         foreach (var entry in restored) Deliver(entry);

@@ -144,6 +144,25 @@ public sealed record PendingChange(Guid Id, IReadOnlyList<PriorContribution> Pri
         return new PendingChange(Guid.NewGuid(), prior);
     }
 
+    /// <summary>
+    /// The item deltas of each change of <paramref name="chain"/> (oldest first, ending at the current history,
+    /// whose contributions are <paramref name="current"/>): each change laid back over the state after it gives the state
+    /// before it, newest first.
+    /// </summary>
+    public static List<Dictionary<string, ItemChange>> PlanChain(
+        IReadOnlyList<PendingChange> chain, IReadOnlyDictionary<string, PopularityContribution> current)
+    {
+        var plans = new Dictionary<string, ItemChange>[chain.Count];
+        var after = current;
+        for (var i = chain.Count - 1; i >= 0; i--)
+        {
+            var before = chain[i].Before(after);
+            plans[i] = ContributionPlanner.Plan(before, after);
+            after = before;
+        }
+        return [.. plans];
+    }
+
     /// <summary>The contributions before the change, given those after it.</summary>
     public Dictionary<string, PopularityContribution> Before(IReadOnlyDictionary<string, PopularityContribution> after)
     {

@@ -4,6 +4,8 @@ using Orleans.Serialization;
 using OrleansReco.Grains.Interfaces;
 using OrleansReco.Grains.Model;
 using OrleansReco.Grains.Privacy;
+using OrleansReco.Grains.Hosting;
+using OrleansReco.Grains.Storage;
 using OrleansReco.Grains.Users;
 
 namespace OrleansReco.Benchmarks;
@@ -24,7 +26,7 @@ public static class UserFootprint
         var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<UserData>>();
         var policy = HistoryPolicy.From(new ModelOptions());
         var factors = new ModelOptions().EmbeddingFactors;
-        Console.WriteLine("history items | stored state (bytes) | in memory (bytes, grain state with packed history and event ids + embedding)");
+        Console.WriteLine("history items | stored state (bytes) | in memory (bytes: state with packed history, event ids, embedding, outbox, vault)");
         foreach (var items in new[] { 10, 50, 200 })
         {
             var (stored, memory) = Measure(serializer, () => Shopper(items, eventIds: 0, policy, factors));
@@ -47,13 +49,13 @@ public static class UserFootprint
     /// the previous size stayed reachable from a stack slot until the next one replaced it, and each figure came out
     /// as the difference from the one before (9,696 bytes at 50 items instead of 12,9xx).
     /// </summary>
-    private static (long Stored, long Memory) Measure(Serializer<UserData> serializer, Func<(UserData Data, object Live)> shopper)
+    private static (long Stored, long Memory) Measure(Serializer<UserData> serializer, Func<(UserData Stored, object Resident)> shopper)
     {
-        var plaintext = serializer.SerializeToArray(shopper().Data);
+        var plaintext = serializer.SerializeToArray(shopper().Stored);
         var sealedBytes = EnvelopeEncryption.Seal(EnvelopeEncryption.NewKey(), plaintext, EnvelopeEncryption.UserStateContext("user/0123456789abcdef", 1));
 
         var before = HeapInUse();
-        var held = Enumerable.Range(0, Users).Select(_ => shopper()).ToList();
+        var held = Enumerable.Range(0, Users).Select(_ => shopper().Resident).ToList();
         var after = HeapInUse();
         GC.KeepAlive(held);
         return (sealedBytes.Length, (after - before) / Users);
@@ -72,10 +74,12 @@ public static class UserFootprint
     }
 
     /// <summary>
-    /// A shopper as the grain holds one at rest: its state, with the history and event ids packed in it as they are
-    /// stored, and the embedding folded in against the model.
+    /// A shopper's stored state, and what its grain holds at rest, field for field: the state as written last (history
+    /// packed), the event ids (as they are stored, 12 bytes each), the embedding folded in against the model, the empty
+    /// outbox and the vault with the unwrapped data key. Conservatively, the memory key store behind the vault keeps
+    /// its copy of the wrapped key in the same heap, and counts too.
     /// </summary>
-    private static (UserData Data, object Live) Shopper(int items, int eventIds, HistoryPolicy policy, int factors)
+    private static (UserData Stored, object Resident) Shopper(int items, int eventIds, HistoryPolicy policy, int factors)
     {
         var history = new UserHistory(policy);
         var start = 1_300_000_000L;
@@ -89,8 +93,33 @@ public static class UserFootprint
         {
             recentIds.TryRemember(Guid.NewGuid().ToString(), now);
         }
-        var data = new UserData { RecentEventIds = recentIds.Pack() };
-        data.SetPackedHistory(history.Pack());
-        return (data, new UserEmbedding(1, new float[factors]));
+        var stored = new UserData { RecentEventIds = recentIds.Pack() };
+        stored.SetPackedHistory(history.Pack());
+
+        var resident = stored.Copy();
+        resident.RecentEventIds = null; // the grain holds them in RecentEventIds only
+        var vault = Vaults.For(GrainId.Create("user", Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())));
+        vault.EnsureKeyAsync().GetAwaiter().GetResult();
+        return (stored, new object[]
+        {
+            resident,
+            RecentEventIds.Restore(stored.RecentEventIds),
+            new UserEmbedding(1, new float[factors]),
+            new UserOutbox(Deliveries, () => { }),
+            vault,
+        });
     }
+
+    /// <summary>One per silo, shared by its shoppers: not counted.</summary>
+    private static readonly DurableDeliveries<string, ItemMessage> Deliveries = new(
+        (_, _) => throw new NotSupportedException(), (_, _, _) => throw new NotSupportedException(), 1, 1, 1);
+
+    private static readonly UserDataVaultFactory Vaults = new(
+        new InMemoryUserKeyStore(),
+        new MasterKeyRing(new MasterKeyOptions
+        {
+            CurrentKeyId = "bench",
+            Keys = [new MasterKeyEntry { Id = "bench", Key = Convert.ToBase64String(new byte[32]) }],
+        }),
+        new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<UserData>>());
 }

@@ -1,6 +1,7 @@
 using Xunit;
 using FsCheck.Xunit;
 using OrleansReco.Grains.Model;
+using OrleansReco.Grains.Users;
 
 namespace OrleansReco.UnitTests;
 
@@ -65,6 +66,66 @@ public sealed class AggregateInvariantProperties
         return withX.SameAggregatesAs(withoutX);
     }
 
+    /// <summary>
+    /// Delivery after the acknowledgement: each user's changes wait in an outbox chain, reach the items in any order
+    /// (a later change of a user may arrive before an earlier one, and items of one change at different times), some
+    /// more than once, and a user restarting in between plans its stored chain again from its current history and
+    /// delivers all of it again. Items skip a change id they applied. Once everything is delivered, the aggregates are
+    /// a recount.
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public bool Deliveries_in_any_order_repeated_and_replanned_after_restarts_equal_a_recount(byte[] stream, int seed)
+    {
+        var world = new World(SmallHistories);
+        var random = new Random(seed);
+        var outboxes = new Dictionary<string, List<PendingChange>>();
+        var pending = new List<(string User, Guid Change, string Item, ItemChange Delta)>();
+        var applied = new Dictionary<string, HashSet<Guid>>();
+
+        void Deliver((string User, Guid Change, string Item, ItemChange Delta) message)
+        {
+            if (!applied.TryGetValue(message.Item, out var ids)) applied[message.Item] = ids = [];
+            if (ids.Add(message.Change)) world.ApplyTo(message.Item, message.Delta);
+        }
+
+        for (var i = 0; i + 3 < stream.Length; i += 4)
+        {
+            var user = $"u{stream[i] % 5}";
+            switch (stream[i + 3] % 8)
+            {
+                case 0 when pending.Count > 0: // some messages arrive, in random order, a few of them twice
+                    foreach (var message in pending.OrderBy(_ => random.Next()).Take(1 + random.Next(pending.Count)).ToList())
+                    {
+                        Deliver(message);
+                        if (random.Next(4) == 0) Deliver(message); else pending.Remove(message);
+                    }
+                    break;
+                case 1 when outboxes.TryGetValue(user, out var chain) && chain.Count > 0: // the user restarts
+                    var plans = PendingChange.PlanChain(chain, world.History(user).Contributions());
+                    pending.RemoveAll(m => m.User == user);
+                    for (var c = 0; c < chain.Count; c++)
+                    {
+                        pending.AddRange(plans[c].Select(kv => (user, chain[c].Id, kv.Key, kv.Value)));
+                    }
+                    break;
+                default:
+                    var history = world.History(user);
+                    var before = history.Contributions();
+                    history.Record($"i{stream[i + 1] % 9}", (EventKind)(stream[i + 2] % 3), 1_600_000_000L + i * 3_600L);
+                    var after = history.Contributions();
+                    var plan = ContributionPlanner.Plan(before, after);
+                    if (plan.Count == 0) break;
+                    var change = PendingChange.Between(before, after);
+                    if (!outboxes.TryGetValue(user, out var outbox)) outboxes[user] = outbox = [];
+                    outbox.Add(change);
+                    pending.AddRange(plan.Select(kv => (user, change.Id, kv.Key, kv.Value)));
+                    break;
+            }
+        }
+        foreach (var message in pending.OrderBy(_ => random.Next())) Deliver(message);
+        return world.AggregatesEqualRecount();
+    }
+
     /// <summary>Users' histories plus item aggregates kept only through planned deltas.</summary>
     private sealed class World(HistoryPolicy policy)
     {
@@ -85,13 +146,19 @@ public sealed class AggregateInvariantProperties
             Apply(ContributionPlanner.Plan(history.Contributions(), new Dictionary<string, PopularityContribution>()));
         }
 
+        /// <summary>A user's history, kept here, for a test that plans and delivers its changes itself.</summary>
+        public UserHistory History(string user) =>
+            _users.TryGetValue(user, out var history) ? history : _users[user] = new UserHistory(policy);
+
+        public void ApplyTo(string item, ItemChange change)
+        {
+            if (!_items.TryGetValue(item, out var aggregates)) _items[item] = aggregates = new ItemAggregates();
+            aggregates.Apply(change.OccurrenceDelta, change.CoItemDeltas, change.PopularityDeltas);
+        }
+
         private void Apply(Dictionary<string, ItemChange> plan)
         {
-            foreach (var (item, change) in plan)
-            {
-                if (!_items.TryGetValue(item, out var aggregates)) _items[item] = aggregates = new ItemAggregates();
-                aggregates.Apply(change.OccurrenceDelta, change.CoItemDeltas, change.PopularityDeltas);
-            }
+            foreach (var (item, change) in plan) ApplyTo(item, change);
         }
 
         /// <summary>Counts straight from the histories, without the planner, and compares.</summary>

@@ -53,8 +53,8 @@ public sealed class PerTargetBatcherTests
 
         Assert.Equal("2,3,4", secondCall.Messages);
         Assert.All(waiting, w => Assert.False(w.IsCompleted)); // each waits for the call that carries it
-        secondCall.Done.SetResult("done");
-        await Task.WhenAll(waiting);
+        secondCall.Done.SetResult("answer to 2,3,4");
+        Assert.All(await Task.WhenAll(waiting), answer => Assert.Equal("answer to 2,3,4", answer)); // and hears its answer
         Assert.False(_calls.Reader.TryPeek(out _));
     }
 
