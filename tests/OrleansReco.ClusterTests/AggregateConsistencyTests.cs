@@ -42,6 +42,61 @@ public sealed class AggregateConsistencyTests(RecoClusterFixture fixture)
         }
     }
 
+    /// <summary>
+    /// The same under trouble: a fifth of the deliveries fail (half never applied, half applied with the reply lost), a
+    /// tenth of the item checkpoints fail (the item drops what it took since its last one), and item and user grains
+    /// are deactivated while events flow. Once the faults stop and every user's deliveries are done, every count is a
+    /// recount: nothing acknowledged was lost, nothing applied twice.
+    /// </summary>
+    [Fact]
+    public async Task Item_counts_equal_a_recount_after_failed_deliveries_lost_replies_failed_checkpoints_and_reactivations()
+    {
+        var random = new Random(13);
+        var users = Enumerable.Range(0, 16).Select(u => $"t{u}").ToList();
+        var items = Enumerable.Range(0, 12).Select(i => $"t{i}").ToList();
+        var (faultsBefore, checkpointFailuresBefore) = (fixture.Faults.Injected, fixture.StorageFaults.FailedCheckpoints);
+        fixture.Faults.ArmRandomly(_shop.Item(""), probability: 0.2, seed: 17);
+        fixture.StorageFaults.FailItemCheckpointsRandomly(_shop.Item(""), probability: 0.1, seed: 19);
+        try
+        {
+            var plans = users.ToDictionary(u => u, _ => Enumerable.Range(0, 12).Select(_ => (Type: (EventType)random.Next(3), Item: items[random.Next(items.Count)])).ToList());
+            var traffic = Task.WhenAll(users.Select(async user =>
+            {
+                foreach (var (type, item) in plans[user]) await _shop.Record(user, type, item);
+            }));
+            // Grains come and go while the traffic and its deliveries run.
+            for (var round = 0; round < 6 && !traffic.IsCompleted; round++)
+            {
+                await fixture.Cluster.DeactivateAsync(_shop.ItemGrain(items[random.Next(items.Count)]));
+                await fixture.Cluster.DeactivateAsync(_shop.UserGrain(users[random.Next(users.Count)]));
+            }
+            await traffic;
+        }
+        finally
+        {
+            fixture.Faults.DisarmRandomly();
+            fixture.StorageFaults.StopFailingRandomly();
+        }
+        await Task.WhenAll(users.Select(u => _shop.UserGrain(u).WaitForDeliveries()));
+        Assert.True(fixture.Faults.Injected > faultsBefore, "no delivery failed: the test saw no trouble");
+        Assert.True(fixture.StorageFaults.FailedCheckpoints > checkpointFailuresBefore, "no checkpoint failed: the test saw no trouble");
+
+        var histories = new List<HashSet<string>>();
+        foreach (var user in users)
+        {
+            histories.Add((await _shop.UserGrain(user).GetContext()).History.Select(h => h.ItemId).ToHashSet());
+        }
+        foreach (var item in items.Select(_shop.Item))
+        {
+            var counts = await fixture.Client.GetGrain<IItemGrain>(item).GetCounts();
+            Assert.Equal(histories.Count(h => h.Contains(item)), counts.Occurrence);
+            foreach (var other in items.Select(_shop.Item).Where(o => o != item))
+            {
+                Assert.Equal(histories.Count(h => h.Contains(item) && h.Contains(other)), counts.CoOccurrence.GetValueOrDefault(other));
+            }
+        }
+    }
+
     [Fact]
     public async Task A_redelivered_contribution_is_applied_once()
     {

@@ -27,13 +27,37 @@ public sealed class ItemDeliveryFaults : IIncomingGrainCallFilter
 
     public void Disarm(string itemId) => _armed.TryRemove(itemId, out _);
 
+    private (string Prefix, double Probability, Random Random)? _random;
+    private int _injected;
+
+    /// <summary>How many deliveries an armed fault has failed so far.</summary>
+    public int Injected => Volatile.Read(ref _injected);
+
+    /// <summary>Fails each delivery to an item whose id starts with <paramref name="prefix"/> with the given probability, either way.</summary>
+    public void ArmRandomly(string prefix, double probability, int seed) => _random = (prefix, probability, new Random(seed));
+
+    public void DisarmRandomly() => _random = null;
+
+    private DeliveryFault? RandomFault(string itemId)
+    {
+        if (_random is not { } armed || !itemId.StartsWith(armed.Prefix, StringComparison.Ordinal)) return null;
+        lock (armed.Random)
+        {
+            var draw = armed.Random.NextDouble();
+            return draw >= armed.Probability ? null : draw < armed.Probability / 2 ? DeliveryFault.NotApplied : DeliveryFault.ReplyLost;
+        }
+    }
+
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        var armed = context.InterfaceMethod?.DeclaringType == typeof(IItemGrain)
-            && context.MethodName == nameof(IItemGrain.Apply)
-            && _armed.TryGetValue(context.TargetId.Key.ToString()!, out var fault)
-                ? fault
-                : (DeliveryFault?)null;
+        var itemId = context.TargetId.Key.ToString()!;
+        var armed = context.InterfaceMethod?.DeclaringType == typeof(IItemGrain) && context.MethodName == nameof(IItemGrain.Apply)
+            ? _armed.TryGetValue(itemId, out var fault) ? fault : RandomFault(itemId)
+            : null;
+        if (armed is not null)
+        {
+            Interlocked.Increment(ref _injected);
+        }
         if (armed == DeliveryFault.NotApplied)
         {
             throw new InvalidOperationException(Message);

@@ -24,6 +24,28 @@ public sealed class StorageFaults
     /// <summary>The next <paramref name="count"/> checkpoints of item <paramref name="itemId"/> fail; nothing is written.</summary>
     public void FailItemCheckpoints(string itemId, int count = 1) => _checkpoints[new RowOwner("item", itemId)] = count;
 
+    private (string Prefix, double Probability, Random Random)? _randomCheckpoints;
+    private int _failedCheckpoints;
+
+    /// <summary>How many checkpoints an armed fault has failed so far.</summary>
+    public int FailedCheckpoints => Volatile.Read(ref _failedCheckpoints);
+
+    /// <summary>Fails each checkpoint of an item whose id starts with <paramref name="prefix"/> with the given probability.</summary>
+    public void FailItemCheckpointsRandomly(string prefix, double probability, int seed) => _randomCheckpoints = (prefix, probability, new Random(seed));
+
+    public void StopFailingRandomly() => _randomCheckpoints = null;
+
+    private bool RandomCheckpointFailure(RowOwner owner)
+    {
+        if (_randomCheckpoints is not { } armed || owner.Kind != "item" || !owner.Key.StartsWith(armed.Prefix, StringComparison.Ordinal)) return false;
+        lock (armed.Random)
+        {
+            if (armed.Random.NextDouble() >= armed.Probability) return false;
+        }
+        Interlocked.Increment(ref _failedCheckpoints);
+        return true;
+    }
+
     /// <summary>Whether armed failures remain for the item (they are used up one checkpoint at a time).</summary>
     public bool ItemCheckpointFailuresLeft(string itemId) => _checkpoints.ContainsKey(new RowOwner("item", itemId));
 
@@ -69,7 +91,7 @@ public sealed class StorageFaults
             inner.ReadAsync(owner, cancellationToken);
 
         public Task<string> CommitAsync(RowOwner owner, RowCommit commit, CancellationToken cancellationToken = default) =>
-            Take(faults._checkpoints, owner)
+            Take(faults._checkpoints, owner) || faults.RandomCheckpointFailure(owner)
                 ? Task.FromException<string>(new InvalidOperationException(Message))
                 : inner.CommitAsync(owner, commit, cancellationToken);
     }
