@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using OrleansReco.Grains.Hosting;
 using OrleansReco.Grains.Interfaces;
 using OrleansReco.Testing;
 
@@ -32,8 +34,14 @@ public static class ErasureCost
         builder.Options.ConfigureFileLogging = false; // the test host's default writes every silo's log under ./logs
         builder.ConfigureSilo((_, silo) =>
         {
-            // Production's neighbourhood cache, not the tests' always-recompute.
+            // Production's neighbourhood cache and delivery timing, not the tests' always-recompute and write-at-once.
             silo.AddRecoForTests(model => model.NeighbourhoodMaxAge = TimeSpan.FromSeconds(1));
+            silo.Services.Configure<DeliveryOptions>(options =>
+            {
+                var production = new DeliveryOptions();
+                options.CheckpointInterval = production.CheckpointInterval;
+                options.OutboxWriteDelay = production.OutboxWriteDelay;
+            });
             silo.AddIncomingGrainCallFilter(calls);
         });
         await using var cluster = builder.Build();
@@ -87,6 +95,7 @@ public static class ErasureCost
                 await grains.GetGrain<IUserGrain>(user).Record(batch);
             }
         }
+        await Task.WhenAll(users.Select(user => grains.GetGrain<IUserGrain>(user).WaitForDeliveries()));
         return users;
     }
 
