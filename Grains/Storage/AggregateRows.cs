@@ -3,9 +3,12 @@ using Orleans.Serialization;
 
 namespace OrleansReco.Grains.Storage;
 
-/// <summary>A segment of a stored map, as the head lists it.</summary>
+/// <summary>
+/// A segment of a stored map, as the head lists it: in <see cref="Rows"/> rows of its own, or, when small, held in the
+/// head itself (<see cref="Inline"/>), so that a checkpoint of a few entries writes one row, not three.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.StoredSegment")]
-public sealed record StoredSegment(string Name, int Rows, int Entries)
+public sealed record StoredSegment(string Name, int Rows, int Entries, byte[]? Inline = null)
 {
     /// <summary>The names of the segment's rows.</summary>
     public IEnumerable<string> RowNames() => Enumerable.Range(0, Rows).Select(page => $"{Name}.{page}");
@@ -39,6 +42,12 @@ public sealed class AggregateHead<THeader>
 /// </summary>
 public sealed class AggregateRows<THeader> where THeader : class, new()
 {
+    /// <summary>
+    /// A segment up to this size is held in the head. Segments of a map fall geometrically in size, so the head holds
+    /// at most a few times this per map, and most checkpoints (a few entries per map) write the head row alone.
+    /// </summary>
+    private const int MaxInlineBytes = 2 * 1024;
+
     /// <summary>Garbage rows deleted per checkpoint at most, so that a backlog of them never makes one commit large.</summary>
     private const int MaxDeletesOfGarbage = 64;
 
@@ -91,7 +100,7 @@ public sealed class AggregateRows<THeader> where THeader : class, new()
     /// </summary>
     public async Task CheckpointAsync()
     {
-        var prepared = _maps.Select(map => map.Prepare(NewSegmentName(), _store.MaxRowBytes)).ToList();
+        var prepared = _maps.Select(map => map.Prepare(NewSegmentName(), _store.MaxRowBytes, MaxInlineBytes)).ToList();
         var deletes = _garbage.Take(MaxDeletesOfGarbage).ToList();
         var head = new AggregateHead<THeader>
         {

@@ -24,8 +24,11 @@ public sealed class SegmentLog<TKey> where TKey : notnull
     /// <summary>The delta segments, oldest first.</summary>
     public IReadOnlyList<Segment> Deltas => _deltas;
 
-    /// <summary>A stored segment: its name, the rows it spans, how many entries it holds and, for a delta, which keys.</summary>
-    public sealed record Segment(string Name, int Rows, int Entries, IReadOnlyCollection<TKey>? Keys);
+    /// <summary>A stored segment as the head lists it and, for a delta, which keys it holds.</summary>
+    public sealed record Segment(StoredSegment Stored, IReadOnlyCollection<TKey>? Keys)
+    {
+        public int Entries => Stored.Entries;
+    }
 
     /// <summary>What a checkpoint writes: a new base (every live entry) or a new delta (<see cref="Keys"/>), replacing <see cref="Replaced"/>.</summary>
     public sealed record Plan(bool IsBase, IReadOnlyCollection<TKey>? Keys, IReadOnlyList<Segment> Replaced);

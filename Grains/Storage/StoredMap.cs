@@ -21,8 +21,11 @@ public interface IStoredMap
     /// <summary>Loads the map from its segments' rows, as the head lists them.</summary>
     void Restore(StoredMapManifest manifest, IReadOnlyDictionary<string, byte[]> rows);
 
-    /// <summary>Plans and encodes this map's part of a checkpoint, now, on the grain's turn; null when nothing changed.</summary>
-    PreparedSegment? Prepare(string segmentName, int maxRowBytes);
+    /// <summary>
+    /// Plans and encodes this map's part of a checkpoint, now, on the grain's turn; null when nothing changed. A segment
+    /// of at most <paramref name="maxInlineBytes"/> is held in the head rather than in rows of its own.
+    /// </summary>
+    PreparedSegment? Prepare(string segmentName, int maxRowBytes, int maxInlineBytes);
 
     /// <summary>The map's manifest as it will be once <paramref name="prepared"/> (null: nothing) is committed.</summary>
     StoredMapManifest ManifestAfter(PreparedSegment? prepared);
@@ -88,7 +91,7 @@ public sealed class StoredMap<TKey, TValue> : IStoredMap where TKey : notnull
             {
                 if (present) Current[key] = value!;
             }
-            restoredBase = new SegmentLog<TKey>.Segment(stored.Name, stored.Rows, stored.Entries, null);
+            restoredBase = new SegmentLog<TKey>.Segment(stored, null);
         }
         var deltas = new List<SegmentLog<TKey>.Segment>(manifest.Deltas.Count);
         foreach (var delta in manifest.Deltas)
@@ -100,12 +103,12 @@ public sealed class StoredMap<TKey, TValue> : IStoredMap where TKey : notnull
                 if (present) Current[key] = value!;
                 else Current.Remove(key);
             }
-            deltas.Add(new SegmentLog<TKey>.Segment(delta.Name, delta.Rows, delta.Entries, keys));
+            deltas.Add(new SegmentLog<TKey>.Segment(delta, keys));
         }
         _log = SegmentLog<TKey>.Restore(restoredBase, deltas);
     }
 
-    public PreparedSegment? Prepare(string segmentName, int maxRowBytes)
+    public PreparedSegment? Prepare(string segmentName, int maxRowBytes, int maxInlineBytes)
     {
         var plan = _log.PlanCheckpoint(_changed, Current.Count);
         if (plan is null)
@@ -114,14 +117,17 @@ public sealed class StoredMap<TKey, TValue> : IStoredMap where TKey : notnull
         }
         _changed = new HashSet<TKey>(Current.Comparer); // the plan keeps the old set: these keys are written now
         var (pageRows, entries) = plan.IsBase ? Encode(Current.Keys, maxRowBytes) : Encode(plan.Keys!, maxRowBytes);
-        var segment = new StoredSegment(segmentName, pageRows.Count, entries);
-        var replacedRows = plan.Replaced.SelectMany(s => ToStored(s).RowNames()).ToList();
-        return new PreparedSegment(plan, segment, pageRows, replacedRows);
+        var inline = pageRows is [{ } only] && only.Length <= maxInlineBytes;
+        var segment = inline
+            ? new StoredSegment(segmentName, 0, entries, pageRows[0])
+            : new StoredSegment(segmentName, pageRows.Count, entries);
+        var replacedRows = plan.Replaced.SelectMany(s => s.Stored.RowNames()).ToList();
+        return new PreparedSegment(plan, segment, inline ? [] : pageRows, replacedRows);
     }
 
     public StoredMapManifest ManifestAfter(PreparedSegment? prepared)
     {
-        var (@base, deltas) = (_log.Base is { } b ? ToStored(b) : null, _log.Deltas.Select(ToStored).ToList());
+        var (@base, deltas) = (_log.Base?.Stored, _log.Deltas.Select(d => d.Stored).ToList());
         if (prepared is null)
         {
             return new StoredMapManifest(@base, deltas);
@@ -139,11 +145,8 @@ public sealed class StoredMap<TKey, TValue> : IStoredMap where TKey : notnull
     public void Committed(PreparedSegment prepared)
     {
         var plan = (SegmentLog<TKey>.Plan)prepared.Plan;
-        var s = prepared.Segment;
-        _log.Committed(plan, new SegmentLog<TKey>.Segment(s.Name, s.Rows, s.Entries, plan.IsBase ? null : plan.Keys));
+        _log.Committed(plan, new SegmentLog<TKey>.Segment(prepared.Segment, plan.IsBase ? null : plan.Keys));
     }
-
-    private static StoredSegment ToStored(SegmentLog<TKey>.Segment segment) => new(segment.Name, segment.Rows, segment.Entries);
 
     /// <summary>Each key with its current value, or as removed, in rows of at most <paramref name="maxRowBytes"/>.</summary>
     private (List<byte[]> Rows, int Entries) Encode(IEnumerable<TKey> keys, int maxRowBytes)
@@ -196,16 +199,15 @@ public sealed class StoredMap<TKey, TValue> : IStoredMap where TKey : notnull
 
     private IEnumerable<(TKey Key, bool Present, TValue? Value)> Read(StoredSegment segment, IReadOnlyDictionary<string, byte[]> rows)
     {
-        foreach (var name in segment.RowNames())
+        var pages = segment.Inline is { } inline ? [inline] : segment.RowNames().Select(name => rows.TryGetValue(name, out var row)
+            ? row
+            : throw new InvalidDataException($"Stored aggregate rows are incomplete: the head lists row {name}, which is not stored."));
+        foreach (var row in pages)
         {
-            if (!rows.TryGetValue(name, out var row))
-            {
-                throw new InvalidDataException($"Stored aggregate rows are incomplete: the head lists row {name}, which is not stored.");
-            }
             using var reader = new BinaryReader(new MemoryStream(row, writable: false));
             if (reader.ReadByte() != FormatVersion)
             {
-                throw new InvalidDataException($"Row {name} of a stored map is of an unknown format.");
+                throw new InvalidDataException($"A segment ({segment.Name}) of a stored map is of an unknown format.");
             }
             while (reader.BaseStream.Position < row.Length)
             {
