@@ -81,7 +81,7 @@ public sealed class UserGrain(
         }
         // Only when the silo's deliveries are far behind (storage or items failing) does this wait.
         await itemDeliveries.Admission();
-        await ChangeHistory(history =>
+        var recorded = await ChangeHistory(history =>
         {
             // Ids are remembered inside the change, which is written or dropped as a whole (a failed write deactivates
             // the grain): an id is never held for an event that was not stored, so a retry after a failure records it.
@@ -94,7 +94,7 @@ public sealed class UserGrain(
                 history.Record(e.ItemId, ToKind(e.Type), e.Timestamp.ToUnixTimeSeconds());
             }
         });
-        await UpdateEmbedding();
+        UpdateEmbedding(recorded, await models.CurrentAsync());
     }
 
     public async Task WaitForDeliveries() => await _outbox.WhenAllDelivered(rounds: int.MaxValue, RetryPeriod);
@@ -212,7 +212,8 @@ public sealed class UserGrain(
     /// Applies a change to the history and writes it with the item changes it implies; delivery starts once the
     /// write succeeded. Memory takes the new state only then, so concurrent readers never see an unwritten one.
     /// </summary>
-    private async Task ChangeHistory(Action<UserHistory> change, bool? personalization = null)
+    /// <returns>The history as written, decoded.</returns>
+    private async Task<UserHistory> ChangeHistory(Action<UserHistory> change, bool? personalization = null)
     {
         var history = History();
         var before = history.Contributions();
@@ -225,6 +226,7 @@ public sealed class UserGrain(
         next.Personalization = personalization ?? next.Personalization;
         next.SetPackedHistory(history.Pack());
         await Save(next, added, plan);
+        return history;
     }
 
     /// <summary>
@@ -294,13 +296,12 @@ public sealed class UserGrain(
     /// Folds the current history in against this silo's current model: the least-squares user vector, so the very
     /// next recommendation reflects the event. Held in memory only; it is a function of the stored history.
     /// </summary>
-    private async Task UpdateEmbedding()
-    {
-        var model = await models.CurrentAsync();
-        _embedding = model?.FoldIn(History().Ranked().Select(x => (x.Entry.ItemId, x.Affinity))) is { } vector
+    private async Task UpdateEmbedding() => UpdateEmbedding(History(), await models.CurrentAsync());
+
+    private void UpdateEmbedding(UserHistory history, EmbeddingModel? model) =>
+        _embedding = model?.FoldIn(history.Ranked().Select(x => (x.Entry.ItemId, x.Affinity))) is { } vector
             ? new UserEmbedding(model.Version, vector)
             : null;
-    }
 
     private void Load(UserData data)
     {

@@ -48,9 +48,13 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Children run in their own sessions (setsid, as ./run.sh does), so a Ctrl-C reaches only the script, which then
 # stops them in order; setsid execs, so $! is the child itself.
+# RECO_LOAD_AZURITE=memory keeps Azurite's tables in memory only: it then never pauses to save them (every 5 s it
+# writes its whole database to disk, which shows in every p99 measured against it, product and limit alike).
 start_azurite() { # port folder -> $azurite_pid
   mkdir -p "$2"
-  setsid node_modules/.bin/azurite-table --tableHost 127.0.0.1 --tablePort "$1" --location "$2" --silent \
+  local where=(--location "$2")
+  [ "${RECO_LOAD_AZURITE:-disk}" = memory ] && where=(--inMemoryPersistence)
+  setsid node_modules/.bin/azurite-table --tableHost 127.0.0.1 --tablePort "$1" "${where[@]}" --silent \
     --disableTelemetry >>"$work/azurite.log" 2>&1 &
   azurite_pid=$!; started_pids+=("$azurite_pid")
   wait_until 60 "Azurite on port $1" port_open "$1"
