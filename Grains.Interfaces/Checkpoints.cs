@@ -21,7 +21,11 @@ public interface ICheckpointedGrain : IAddressable
     /// <paramref name="urgent"/> asks for that checkpoint now rather than at the end of the interval.
     /// </summary>
     /// <exception cref="CheckpointLostException">The activation that issued the receipt is gone: deliver again.</exception>
-    [Alias("WaitDurable")]
+    /// <remarks>
+    /// A checkpoint comes within an interval or two (seconds): a wait much longer than that went to a silo that is gone,
+    /// and its sender should hear so and deliver again rather than wait out the default half minute.
+    /// </remarks>
+    [Alias("WaitDurable"), ResponseTimeout("00:00:20")]
     Task WaitDurable(CheckpointReceipt receipt, bool urgent);
 }
 

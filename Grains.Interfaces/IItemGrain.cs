@@ -15,9 +15,11 @@ public interface IItemGrain : IGrainWithStringKey, ICheckpointedGrain
     /// will hold them (<see cref="ICheckpointedGrain.WaitDurable"/>). Idempotent per
     /// <see cref="ItemContribution.DeliveryId"/>: a contribution applied before is skipped, until its sender says the
     /// id may be <paramref name="forgotten"/> (its own state no longer holds the change, so it never sends it again).
+    /// The lists are made for the call and never changed after: a call within a silo need not copy them. Applying is
+    /// quick, so a call that takes long went to a silo that is gone: its sender hears so in seconds and delivers again.
     /// </summary>
-    [Alias("Apply")]
-    Task<CheckpointReceipt> Apply(IReadOnlyList<ItemContribution> contributions, IReadOnlyList<Guid> forgotten);
+    [Alias("Apply"), ResponseTimeout("00:00:10")]
+    Task<CheckpointReceipt> Apply([Immutable] IReadOnlyList<ItemContribution> contributions, [Immutable] IReadOnlyList<Guid> forgotten);
 
     /// <summary>Top neighbours by similarity, only pairs supported by at least the configured minimum of users.</summary>
     [Alias("GetNeighbours")]

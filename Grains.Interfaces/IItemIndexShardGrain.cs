@@ -11,8 +11,8 @@ public interface IItemIndexShardGrain : IGrainWithIntegerKey, ICheckpointedGrain
     /// Replaces what the shard knows of the reported items, unless it knows a newer version. Absolute values, so a
     /// repeated report is harmless. Returns the receipt of the checkpoint that will hold them.
     /// </summary>
-    [Alias("Report")]
-    Task<CheckpointReceipt> Report(IReadOnlyList<ItemStats> reports);
+    [Alias("Report"), ResponseTimeout("00:00:10")]
+    Task<CheckpointReceipt> Report([Immutable] IReadOnlyList<ItemStats> reports);
 
     /// <summary>The stats of the given items (items the shard has never heard of are left out), with the shard's version.</summary>
     [Alias("Lookup")]

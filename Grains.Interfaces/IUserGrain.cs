@@ -11,9 +11,10 @@ public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Records events in order. Returns once they are durable in the user's own state, together with the item changes
-    /// they imply (the outbox); the items apply those after the answer (<see cref="WaitForDeliveries"/>).
+    /// they imply (the outbox); the items apply those after the answer (<see cref="WaitForDeliveries"/>). Interleaves:
+    /// batches arriving while one is written are written together next.
     /// </summary>
-    [Alias("Record")]
+    [Alias("Record"), AlwaysInterleave]
     Task Record(IReadOnlyList<BehaviourEvent> events);
 
     /// <summary>
@@ -21,7 +22,7 @@ public interface IUserGrain : IGrainWithStringKey
     /// checkpoint, retrying deliveries that fail meanwhile. For tools and tests that read item aggregates right after
     /// writing events; a storefront has no need of it.
     /// </summary>
-    [Alias("WaitForDeliveries")]
+    [Alias("WaitForDeliveries"), AlwaysInterleave]
     Task WaitForDeliveries();
 
     /// <summary>The history with affinities, highest affinity first, and the user vector of the current model.</summary>

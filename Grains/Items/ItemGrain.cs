@@ -23,6 +23,7 @@ public sealed class ItemGrain(
     Serializer<AggregateHead<ItemHeader>> heads,
     IOptions<ModelOptions> options,
     IOptions<DeliveryOptions> delivery,
+    TimeProvider time,
     DurableDeliveries<int, ItemStats> indexReports,
     ILogger<ItemGrain> logger) : Grain, IItemGrain
 {
@@ -31,6 +32,9 @@ public sealed class ItemGrain(
     /// and its word leaves one behind, so this bound is met only after many such crashes, and then the oldest go first.
     /// </summary>
     private const int MaxRememberedDeliveries = 1 << 16;
+
+    private const int ReportAttempts = 5;
+    private static readonly TimeSpan ReportRetryPause = TimeSpan.FromSeconds(1);
 
     private readonly ModelOptions _options = options.Value;
     private readonly StoredMap<string, int> _coOccurrence = new(EntryCodecs.CoOccurrence, StringComparer.Ordinal);
@@ -55,7 +59,7 @@ public sealed class ItemGrain(
         _rows = new AggregateRows<ItemHeader>(store, new RowOwner("item", ItemId), heads, _coOccurrence, _deliveries);
         await _rows.LoadAsync();
         _aggregates = new ItemAggregates(Header.Occurrence, _coOccurrence.Current, Header.PopularityMilliWeights);
-        _checkpoints = new CheckpointSchedule(this, delivery.Value.CheckpointInterval, delivery.Value.CheckpointChanges, Checkpoint, DeactivateOnIdle);
+        _checkpoints = new CheckpointSchedule(time, delivery.Value.CheckpointInterval, delivery.Value.CheckpointChanges, Checkpoint, DeactivateOnIdle);
         _neighbourhood = new ItemNeighbourhoodCache(_options, GrainFactory);
     }
 
@@ -142,18 +146,26 @@ public sealed class ItemGrain(
     /// <summary>The rows and the stats they imply, both durable: what a checkpoint promises its waiters.</summary>
     private Task Checkpoint() => Task.WhenAll(_rows.CheckpointAsync(), ReportedDurably());
 
+    /// <summary>
+    /// Stats are absolute and versioned: sending the current ones again is always right. A shard on a silo that died
+    /// is back on another within seconds, so the report is tried a few times before the checkpoint gives up (and the
+    /// item, deactivating, makes its senders deliver again).
+    /// </summary>
     private async Task ReportedDurably()
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await _reported;
-        }
-        catch (Exception exception)
-        {
-            // Stats are absolute and versioned: sending the current ones again is always right.
-            logger.LogDebug(exception, "An index report failed; reporting again");
-            ReportStats(urgent: false);
-            await _reported;
+            try
+            {
+                await _reported;
+                return;
+            }
+            catch (Exception exception) when (attempt < ReportAttempts)
+            {
+                logger.LogDebug(exception, "An index report failed; reporting again");
+                await Task.Delay(ReportRetryPause);
+                ReportStats(urgent: false);
+            }
         }
     }
 

@@ -18,6 +18,7 @@ public sealed class ItemIndexShardGrain(
     IAggregateRowStore store,
     Serializer<AggregateHead<IndexShardHeader>> heads,
     IOptions<DeliveryOptions> delivery,
+    TimeProvider time,
     ILogger<ItemIndexShardGrain> logger) : Grain, IItemIndexShardGrain
 {
     private readonly StoredMap<string, ItemStats> _items = new(EntryCodecs.IndexStats, StringComparer.Ordinal);
@@ -33,7 +34,7 @@ public sealed class ItemIndexShardGrain(
     {
         _rows = new AggregateRows<IndexShardHeader>(store, new RowOwner("index", this.GetPrimaryKeyLong().ToString(System.Globalization.CultureInfo.InvariantCulture)), heads, _items);
         await _rows.LoadAsync();
-        _checkpoints = new CheckpointSchedule(this, delivery.Value.CheckpointInterval, delivery.Value.CheckpointChanges, _rows.CheckpointAsync, DeactivateOnIdle);
+        _checkpoints = new CheckpointSchedule(time, delivery.Value.CheckpointInterval, delivery.Value.CheckpointChanges, _rows.CheckpointAsync, DeactivateOnIdle);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

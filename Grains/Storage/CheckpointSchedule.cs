@@ -9,17 +9,24 @@ namespace OrleansReco.Grains.Storage;
 /// receipt of the checkpoint their change is in and learn when it is durable. A failed checkpoint leaves the grain's
 /// memory ahead of storage: every waiter of it and of later ones fails and <c>onFailure</c> (deactivation) runs.
 /// Runs on the grain's scheduler: no locks.
+/// <para>
+/// The wait for the next boundary is a delay on the grain's scheduler, not an Orleans grain timer: a timer's tick is a
+/// message, and an activation that starts to deactivate takes no more messages until its running requests end. Those
+/// include the waits for this very checkpoint, which would then never come.
+/// </para>
 /// </summary>
 public sealed class CheckpointSchedule
 {
-    private readonly IGrainBase _grain;
+    private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
     private readonly int _changesPerCheckpoint;
     private readonly Func<Task> _checkpoint;
     private readonly Action _onFailure;
     private readonly List<(long Checkpoint, TaskCompletionSource Done)> _waiters = [];
-    private IGrainTimer? _timer;
     private bool _armed;
+
+    /// <summary>Counts the waits for a boundary started, so that one overtaken by an earlier checkpoint does nothing.</summary>
+    private long _arming;
     private Task? _running;
     private bool _runAgainAtOnce;
     private long _open = 1;
@@ -29,9 +36,9 @@ public sealed class CheckpointSchedule
     private Exception? _failure;
 
     /// <param name="changesPerCheckpoint">How much change (as the grain counts it) makes a checkpoint go before its time.</param>
-    public CheckpointSchedule(IGrainBase grain, TimeSpan interval, int changesPerCheckpoint, Func<Task> checkpoint, Action onFailure)
+    public CheckpointSchedule(TimeProvider time, TimeSpan interval, int changesPerCheckpoint, Func<Task> checkpoint, Action onFailure)
     {
-        _grain = grain;
+        _time = time;
         _interval = interval;
         _changesPerCheckpoint = changesPerCheckpoint;
         _checkpoint = checkpoint;
@@ -47,6 +54,11 @@ public sealed class CheckpointSchedule
     /// <summary>Records that the state changed by <paramref name="changes"/>; returns the receipt of the checkpoint that will hold it.</summary>
     public CheckpointReceipt Changed(int changes = 1)
     {
+        if (_failure is not null)
+        {
+            // This activation is on its way out: no checkpoint of it will count, so no sender may rely on one.
+            throw new CheckpointLostException("This activation failed to write a checkpoint; deliver again.", _failure);
+        }
         _dirty = true;
         _changes += changes;
         if (_changes >= _changesPerCheckpoint)
@@ -108,25 +120,25 @@ public sealed class CheckpointSchedule
         {
             return; // a running checkpoint arms the next one when it ends
         }
-        _timer ??= _grain.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan)
-        {
-            Interleave = true,
-            KeepAlive = true,
-        });
-        var ticks = _interval.Ticks;
-        var due = ticks <= 0 ? TimeSpan.Zero : TimeSpan.FromTicks(ticks - DateTime.UtcNow.Ticks % ticks);
-        _timer.Change(due, Timeout.InfiniteTimeSpan);
         _armed = true;
+        var ticks = _interval.Ticks;
+        var due = ticks <= 0 ? TimeSpan.Zero : TimeSpan.FromTicks(ticks - _time.GetUtcNow().UtcTicks % ticks);
+        _ = RunAtBoundary(due, ++_arming);
     }
 
-    private Task Tick(CancellationToken cancellationToken)
+    /// <summary>Continues on the grain's scheduler, which captured the delay.</summary>
+    private async Task RunAtBoundary(TimeSpan due, long arming)
     {
+        await Task.Delay(due, _time);
+        if (arming != _arming || !_armed)
+        {
+            return; // a checkpoint went sooner, and armed (or will arm) its own successor
+        }
         _armed = false;
         if (_running is null && _dirty)
         {
             _running = Run();
         }
-        return Task.CompletedTask;
     }
 
     private void RunSoon()
@@ -136,11 +148,7 @@ public sealed class CheckpointSchedule
             _runAgainAtOnce = true;
             return;
         }
-        if (_armed)
-        {
-            _timer!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            _armed = false;
-        }
+        _armed = false;
         _running = Run();
     }
 

@@ -8,7 +8,8 @@ using OrleansReco.Grains.Model;
 namespace OrleansReco.Grains.Users;
 
 /// <summary>
-/// One shopper. Not reentrant: a user's events, consent changes and erasure apply one at a time, in order.
+/// One shopper. A user's events, profile and consent changes and erasure apply one at a time, in order (each takes its
+/// turn); event batches interleave with other calls only to wait for their turn together.
 /// Every change of the history goes the same way: plan the item changes from the history before and after, write
 /// history and changes (the outbox) in one state write, the acknowledgement point, then deliver the changes to the
 /// item grains behind the answer (<see cref="UserOutbox"/>). Between calls the grain holds its state as stored (the
@@ -38,6 +39,15 @@ public sealed class UserGrain(
     private UserEmbedding? _embedding;
     private UserOutbox _outbox = null!;
     private IGrainTimer? _retryTimer;
+
+    /// <summary>
+    /// One change of the shopper's state at a time: event batches (which interleave with other calls), profile, consent,
+    /// erasure and the grain's own writes all take their turn here.
+    /// </summary>
+    private readonly SemaphoreSlim _turn = new(1, 1);
+
+    /// <summary>Event batches waiting for their turn, oldest first; they will be written together.</summary>
+    private List<(IReadOnlyList<BehaviourEvent> Events, TaskCompletionSource Done)>? _waitingEvents;
     private IGrainTimer? _dropTimer;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -55,6 +65,7 @@ public sealed class UserGrain(
     {
         try
         {
+            using var turn = await TakeTurn();
             // Changes every item holds need not be delivered again by the next activation: say so while still here.
             if (_outbox.CanDrop && state.RecordExists)
             {
@@ -68,7 +79,40 @@ public sealed class UserGrain(
         _vault.Dispose();
     }
 
-    public async Task Record(IReadOnlyList<BehaviourEvent> events)
+    /// <summary>
+    /// Interleaves (see <see cref="IUserGrain.Record"/>): batches that arrive while a change of this shopper is being
+    /// written wait for it and then go together in one change and one write, in the order they arrived (group commit).
+    /// A shopper clicking fast gets one storage request for several events, and no request waits behind more than one
+    /// write besides its own.
+    /// </summary>
+    public Task Record(IReadOnlyList<BehaviourEvent> events)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        (_waitingEvents ??= []).Add((events, done));
+        if (_waitingEvents.Count == 1)
+        {
+            _ = RecordWaitingEvents(); // the first to wait writes for every batch that joins it meanwhile
+        }
+        return done.Task;
+    }
+
+    private async Task RecordWaitingEvents()
+    {
+        using var turn = await TakeTurn();
+        var waiting = _waitingEvents!;
+        _waitingEvents = null;
+        try
+        {
+            await RecordInOneChange(waiting.SelectMany(w => w.Events).ToList());
+            waiting.ForEach(w => w.Done.SetResult());
+        }
+        catch (Exception exception)
+        {
+            waiting.ForEach(w => w.Done.SetException(exception));
+        }
+    }
+
+    private async Task RecordInOneChange(List<BehaviourEvent> events)
     {
         if (!_data.Personalization)
         {
@@ -115,6 +159,7 @@ public sealed class UserGrain(
 
     public async Task SetProfile(IReadOnlyDictionary<string, string> attributes)
     {
+        using var turn = await TakeTurn();
         var next = _data.Copy();
         next.Profile = new Dictionary<string, string>(attributes, StringComparer.Ordinal);
         await Save(next);
@@ -126,6 +171,7 @@ public sealed class UserGrain(
     /// </summary>
     public async Task SetConsent(bool personalization)
     {
+        using var turn = await TakeTurn();
         if (personalization)
         {
             var next = _data.Copy();
@@ -174,6 +220,7 @@ public sealed class UserGrain(
     /// </summary>
     public async Task<ErasureReceipt> Erase(ErasureRequest request)
     {
+        using var turn = await TakeTurn();
         var retracted = History().Count;
         if (state.RecordExists)
         {
@@ -350,12 +397,24 @@ public sealed class UserGrain(
     /// <summary>Not interleaved: a write of its own, between calls.</summary>
     private async Task DropDelivered(CancellationToken cancellationToken)
     {
+        using var turn = await TakeTurn();
         _dropTimer?.Dispose(); // a resident shopper at rest holds no timer
         _dropTimer = null;
         if (_outbox.CanDrop && state.RecordExists)
         {
             await Save(_data.Copy());
         }
+    }
+
+    private async Task<TurnHeld> TakeTurn()
+    {
+        await _turn.WaitAsync();
+        return new TurnHeld(_turn);
+    }
+
+    private readonly struct TurnHeld(SemaphoreSlim turn) : IDisposable
+    {
+        public void Dispose() => turn.Release();
     }
 
     private static EventKind ToKind(EventType type) => type switch

@@ -98,6 +98,26 @@ public sealed class AggregateConsistencyTests(RecoClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Batches_of_one_shopper_sent_at_once_are_written_together_and_all_recorded()
+    {
+        var items = Enumerable.Range(0, 20).Select(i => $"burst-{i}").ToArray();
+        var writesBefore = fixture.StorageFaults.StateWrites(_shop.User("burst"));
+
+        // A shopper clicking fast: every batch is in flight before the first is answered.
+        await Task.WhenAll(items.Select(item => _shop.Record("burst", EventType.View, item)));
+
+        var writes = fixture.StorageFaults.StateWrites(_shop.User("burst")) - writesBefore;
+        Assert.InRange(writes, 1, items.Length / 2); // group commit: batches that waited went together
+        await _shop.UserGrain("burst").WaitForDeliveries();
+        var held = (await _shop.UserGrain("burst").GetContext()).History.Select(h => h.ItemId).ToList();
+        Assert.Equal(RecoClusterFixture.HistoryLimit, held.Count); // twenty items recorded, the limit kept
+        foreach (var item in items.Select(_shop.Item))
+        {
+            Assert.Equal(held.Contains(item) ? 1 : 0, (await fixture.Client.GetGrain<IItemGrain>(item).GetCounts()).Occurrence);
+        }
+    }
+
+    [Fact]
     public async Task A_redelivered_contribution_is_applied_once()
     {
         var item = _shop.ItemGrain("redelivered");

@@ -1,10 +1,6 @@
-using System.Security.Cryptography;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
-using OrleansReco.Grains.Hosting;
 using OrleansReco.Grains.Interfaces;
-using OrleansReco.Grains.Storage;
 using OrleansReco.Testing;
 
 namespace OrleansReco.StorageTests;
@@ -18,38 +14,13 @@ namespace OrleansReco.StorageTests;
 [Collection(AzuriteCollection.Name)]
 public sealed class AggregateSizeTests(AzuriteServer azurite) : IAsyncLifetime
 {
-    private const string AggregateTable = "SizeAggregates";
+    private const string AggregateTable = "SizeAggregates"; // AzureStorageCluster names it after the prefix
     private InProcessTestCluster _cluster = null!;
 
     private IGrainFactory Grains => _cluster.Client;
 
-    public async Task InitializeAsync()
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Reco:Storage:ConnectionString"] = azurite.ConnectionString,
-                ["Reco:Storage:TableName"] = "SizeState",
-                ["Reco:Storage:AggregateTableName"] = AggregateTable,
-                ["Reco:KeyStorage:TableName"] = "SizeKeys",
-                ["Reco:Delivery:CheckpointInterval"] = "00:00:00.200",
-                ["Reco:Privacy:MasterKeys:CurrentKeyId"] = "size-1",
-                ["Reco:Privacy:MasterKeys:Keys:0:Id"] = "size-1",
-                ["Reco:Privacy:MasterKeys:Keys:0:Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            })
-            .Build();
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddAzureTableGrainStorage(RecoStorage.State, configuration.GetSection(AzureTableStorageOptions.SectionName));
-            silo.AddAzureTableUserKeyStore(RecoStorage.Keys, configuration);
-            silo.AddAzureTableAggregateRows(configuration);
-            silo.AddOrleansReco(configuration);
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _cluster = await AzureStorageCluster.StartAsync(azurite, "Size", silos: 2,
+        new Dictionary<string, string?> { ["Reco:Delivery:CheckpointInterval"] = "00:00:00.200" });
 
     [Fact]
     public async Task Shoppers_of_long_ids_who_push_an_item_past_one_row_go_on_recording_and_are_erased()

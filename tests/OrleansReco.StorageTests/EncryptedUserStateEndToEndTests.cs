@@ -1,11 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
-using OrleansReco.Grains.Hosting;
 using OrleansReco.Grains.Interfaces;
-using OrleansReco.Grains.Storage;
 using OrleansReco.Testing;
 
 namespace OrleansReco.StorageTests;
@@ -17,36 +14,13 @@ namespace OrleansReco.StorageTests;
 [Collection(AzuriteCollection.Name)]
 public sealed class EncryptedUserStateEndToEndTests(AzuriteServer azurite) : IAsyncLifetime
 {
+    // As AzureStorageCluster names them after the prefix.
     private const string StateTable = "EncryptedUserState";
     private const string KeyTable = "EncryptedUserKeys";
     private const string AggregateTable = "EncryptedUserAggregates";
     private InProcessTestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Reco:Storage:ConnectionString"] = azurite.ConnectionString,
-                ["Reco:Storage:TableName"] = StateTable,
-                ["Reco:KeyStorage:TableName"] = KeyTable,
-                ["Reco:Storage:AggregateTableName"] = AggregateTable,
-                ["Reco:Privacy:MasterKeys:CurrentKeyId"] = "e2e-1",
-                ["Reco:Privacy:MasterKeys:Keys:0:Id"] = "e2e-1",
-                ["Reco:Privacy:MasterKeys:Keys:0:Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            })
-            .Build();
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddAzureTableGrainStorage(RecoStorage.State, configuration.GetSection(AzureTableStorageOptions.SectionName));
-            silo.AddAzureTableUserKeyStore(RecoStorage.Keys, configuration);
-            silo.AddAzureTableAggregateRows(configuration);
-            silo.AddOrleansReco(configuration);
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _cluster = await AzureStorageCluster.StartAsync(azurite, "EncryptedUser");
 
     [Fact]
     public async Task Storage_holds_no_personal_value_in_plain_and_nothing_of_the_user_after_erasure()
@@ -68,7 +42,7 @@ public sealed class EncryptedUserStateEndToEndTests(AzuriteServer azurite) : IAs
         Assert.Empty(Occurrences(userRows, items[0]));
         // The scan does find plain values: item ids are catalogue data, kept plain in the item aggregates.
         Assert.Contains($"{AggregateTable}/Data0", Occurrences(rows, items[0]));
-        Assert.Equal("e2e-1", userRows.Single(r => r.Table == KeyTable).Entity.GetString("MasterKeyId"));
+        Assert.Equal("storage-tests-1", userRows.Single(r => r.Table == KeyTable).Entity.GetString("MasterKeyId"));
 
         await _cluster.DeactivateAsync(grain);
         var export = await grain.Export();

@@ -17,6 +17,10 @@ public sealed class StorageFaults
 
     private readonly ConcurrentDictionary<string, int> _stateWrites = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<RowOwner, int> _checkpoints = new();
+    private readonly ConcurrentDictionary<string, int> _stateWritesSeen = new(StringComparer.Ordinal);
+
+    /// <summary>How many state writes of the grain keyed <paramref name="grainKey"/> storage has taken so far.</summary>
+    public int StateWrites(string grainKey) => _stateWritesSeen.GetValueOrDefault(grainKey);
 
     /// <summary>The next <paramref name="count"/> state writes of the grain keyed <paramref name="grainKey"/> fail; nothing is written.</summary>
     public void FailStateWrites(string grainKey, int count = 1) => _stateWrites[grainKey] = count;
@@ -74,10 +78,16 @@ public sealed class StorageFaults
         public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
             inner.ReadStateAsync(stateName, grainId, grainState);
 
-        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-            Take(faults._stateWrites, grainId.Key.ToString()!)
-                ? Task.FromException(new InvalidOperationException(Message))
-                : inner.WriteStateAsync(stateName, grainId, grainState);
+        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            var key = grainId.Key.ToString()!;
+            if (Take(faults._stateWrites, key))
+            {
+                return Task.FromException(new InvalidOperationException(Message));
+            }
+            faults._stateWritesSeen.AddOrUpdate(key, 1, (_, count) => count + 1);
+            return inner.WriteStateAsync(stateName, grainId, grainState);
+        }
 
         public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
             inner.ClearStateAsync(stateName, grainId, grainState);

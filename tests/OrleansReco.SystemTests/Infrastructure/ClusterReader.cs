@@ -25,6 +25,9 @@ public sealed class ClusterReader : IAsyncDisposable
         builder.UseOrleansClient(client =>
         {
             client.UseRedisClustering(redisConnectionString);
+            // Waiting for a user's deliveries after a silo was killed can outlast the default half minute: the retries of
+            // what the dead silo held come first.
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2));
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = clusterId;
