@@ -69,9 +69,6 @@ public sealed class AggregateRows<THeader> where THeader : class, new()
     /// <summary>The grain's small state: read and change it in place; each checkpoint writes it whole.</summary>
     public THeader Header { get; private set; } = new();
 
-    /// <summary>Whether anything is stored.</summary>
-    public bool Exists => _etag is not null;
-
     public async Task LoadAsync()
     {
         var stored = await _store.ReadAsync(_owner);

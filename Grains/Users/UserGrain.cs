@@ -39,6 +39,7 @@ public sealed class UserGrain(
     private UserEmbedding? _embedding;
     private UserOutbox _outbox = null!;
     private IGrainTimer? _retryTimer;
+    private IGrainTimer? _dropTimer;
 
     /// <summary>
     /// One change of the shopper's state at a time: event batches (which interleave with other calls), profile, consent,
@@ -48,7 +49,9 @@ public sealed class UserGrain(
 
     /// <summary>Event batches waiting for their turn, oldest first; they will be written together.</summary>
     private List<(IReadOnlyList<BehaviourEvent> Events, TaskCompletionSource Done)>? _waitingEvents;
-    private IGrainTimer? _dropTimer;
+
+    /// <summary>Set when a write failed: the activation is on its way out and takes no more changes.</summary>
+    private Exception? _failedWrite;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -65,10 +68,11 @@ public sealed class UserGrain(
     {
         try
         {
-            using var turn = await TakeTurn();
-            // Changes every item holds need not be delivered again by the next activation: say so while still here.
-            if (_outbox.CanDrop && state.RecordExists)
+            // Changes every item holds need not be delivered again by the next activation: say so while still here
+            // (unless a write just failed, which is why this activation ends).
+            if (_failedWrite is null && _outbox.CanDrop && state.RecordExists)
             {
+                using var turn = await TakeTurn();
                 await Save(_data.Copy());
             }
         }
@@ -294,9 +298,11 @@ public sealed class UserGrain(
             state.State = _vault.Seal(next);
             await state.WriteStateAsync();
         }
-        catch
+        catch (Exception exception)
         {
-            // Memory may be ahead of storage (event ids): drop this activation so the next call starts from what is stored.
+            // Memory may be ahead of storage (event ids): drop this activation so the next call starts from what is
+            // stored, and take no more changes meanwhile (a batch waiting for its turn would be written with them).
+            _failedWrite = exception;
             DeactivateOnIdle();
             throw;
         }
@@ -409,6 +415,11 @@ public sealed class UserGrain(
     private async Task<TurnHeld> TakeTurn()
     {
         await _turn.WaitAsync();
+        if (_failedWrite is { } failure)
+        {
+            _turn.Release();
+            throw new InvalidOperationException("This shopper's grain is going away after a failed write; send the request again.", failure);
+        }
         return new TurnHeld(_turn);
     }
 
