@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 using Orleans.Storage;
+using OrleansReco.Grains.Interfaces;
 
 namespace OrleansReco.Gateway.Errors;
 
 /// <summary>
-/// Maps failures that a retry can fix (cluster unreachable, call timed out, storage write conflict) to 503 with
-/// Retry-After, and malformed HTTP to its 4xx. Everything else falls through to the default 500 problem: a bug.
+/// Maps failures that a retry can fix (cluster unreachable, call timed out, storage write conflict, a grain's
+/// <see cref="TransientFailureException"/>) to 503 with Retry-After, and malformed HTTP to its 4xx. Everything else falls through to the default 500 problem: a bug.
 /// </summary>
 internal sealed class ClusterUnavailableExceptionHandler(ILogger<ClusterUnavailableExceptionHandler> logger) : IExceptionHandler
 {
@@ -46,5 +47,6 @@ internal sealed class ClusterUnavailableExceptionHandler(ILogger<ClusterUnavaila
         OrleansMessageRejectionException or
         ConnectionFailedException or
         GatewayTooBusyException or
-        InconsistentStateException;
+        InconsistentStateException or
+        TransientFailureException;
 }

@@ -35,9 +35,6 @@ public sealed class DurableDeliveries<TTarget, TMessage>
         _maxBacklog = maxBacklog;
     }
 
-    /// <summary>Deliveries handed in and not yet durable or failed.</summary>
-    public int Backlog => Volatile.Read(ref _inFlight);
-
     /// <summary>Completes once <paramref name="message"/> is applied and a durable checkpoint of the target holds it.</summary>
     public async Task Deliver(TTarget target, TMessage message, bool urgent = false)
     {

@@ -21,16 +21,11 @@ public sealed class PerTargetBatcher<TTarget, TMessage, TResult>(
 
     private readonly Lock _lock = new();
     private int _callsInFlight;
-    private int _backlog;
-
-    /// <summary>Messages handed in and not yet answered: those waiting and those in calls in flight.</summary>
-    public int Backlog => Volatile.Read(ref _backlog);
 
     /// <summary>Completes with the answer of the call that carried <paramref name="message"/>, or fails as it did.</summary>
     public Task<TResult> Send(TTarget target, TMessage message)
     {
         var waiting = new Waiting(message);
-        Interlocked.Increment(ref _backlog);
         lock (_lock)
         {
             if (_pending.TryGetValue(target, out var queue))
@@ -60,12 +55,10 @@ public sealed class PerTargetBatcher<TTarget, TMessage, TResult>(
             try
             {
                 var result = await send(target, batch.ConvertAll(w => w.Message)).ConfigureAwait(false);
-                Interlocked.Add(ref _backlog, -batch.Count);
                 batch.ForEach(w => w.Done.SetResult(result));
             }
             catch (Exception exception)
             {
-                Interlocked.Add(ref _backlog, -batch.Count);
                 batch.ForEach(w => w.Done.SetException(exception));
             }
 

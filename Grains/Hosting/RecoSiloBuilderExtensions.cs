@@ -16,7 +16,7 @@ namespace OrleansReco.Grains.Hosting;
 /// <summary>Grain storage provider names. The host decides what backs them (memory in tests, Azure Table Storage in the product).</summary>
 public static class RecoStorage
 {
-    /// <summary>User, item, index and receipt grain state.</summary>
+    /// <summary>Grain state of users, erasure receipts and the model (items and index shards store aggregate rows).</summary>
     public const string State = "reco";
 
     /// <summary>
@@ -40,7 +40,7 @@ public static class RecoSiloBuilderExtensions
 
     /// <summary>
     /// Item deliveries a silo has in flight (applied or waiting for a checkpoint) beyond which new events wait: about a
-    /// hundred times what a busy silo holds at a checkpoint interval of a second, so only a failing storage or item
+    /// hundred times what a busy silo holds over a checkpoint interval, so only a failing storage or item
     /// makes events wait, and memory stays bounded when that happens.
     /// </summary>
     private const int MaxDeliveryBacklog = 1_000_000;
@@ -59,9 +59,9 @@ public static class RecoSiloBuilderExtensions
     {
         var services = silo.Services;
         services.TryAddSingleton(TimeProvider.System);
-        // Grain state in Orleans' binary format, not JSON: an item's state is rewritten on every change that reaches
-        // it, and JSON made that write the most expensive part of the event path. Every state type is
-        // [GenerateSerializer] with stable ids, so the format tolerates added and removed fields.
+        // Grain state in Orleans' binary format, not JSON: a user's state is written with every change, and JSON was the
+        // most expensive part of such a write. Every state type is [GenerateSerializer] with stable ids, so the format
+        // tolerates added and removed fields.
         services.AddSingleton<IGrainStorageSerializer, ExactSizeGrainStorageSerializer>();
         var options = services.AddOptions<ModelOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>());

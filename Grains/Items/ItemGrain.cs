@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -33,19 +35,24 @@ public sealed class ItemGrain(
     /// </summary>
     private const int MaxRememberedDeliveries = 1 << 16;
 
+    /// <summary>Versions an activation may use per millisecond of its life before a successor could repeat one.</summary>
+    private const long VersionsPerMillisecond = 1_000;
+
     private const int ReportAttempts = 5;
     private static readonly TimeSpan ReportRetryPause = TimeSpan.FromSeconds(1);
 
     private readonly ModelOptions _options = options.Value;
     private readonly StoredMap<string, int> _coOccurrence = new(EntryCodecs.CoOccurrence, StringComparer.Ordinal);
 
-    /// <summary>The delivery ids applied and not yet forgotten, each with the checkpoint it was applied in.</summary>
+    /// <summary>The delivery ids applied and not yet forgotten, each with the item's version when it was applied.</summary>
     private readonly StoredMap<Guid, long> _deliveries = new(EntryCodecs.DeliveryIds);
 
     private AggregateRows<ItemHeader> _rows = null!;
     private CheckpointSchedule _checkpoints = null!;
     private ItemAggregates _aggregates = null!;
     private ItemNeighbourhoodCache _neighbourhood = null!;
+
+    private byte[]? _deliveryHashInput;
 
     /// <summary>The latest stats report, until the index shard holds it durably.</summary>
     private Task _reported = Task.CompletedTask;
@@ -61,18 +68,27 @@ public sealed class ItemGrain(
         _aggregates = new ItemAggregates(Header.Occurrence, _coOccurrence.Current, Header.PopularityMilliWeights);
         _checkpoints = new CheckpointSchedule(time, delivery.Value.CheckpointInterval, delivery.Value.CheckpointChanges, Checkpoint, DeactivateOnIdle);
         _neighbourhood = new ItemNeighbourhoodCache(_options, GrainFactory);
+        // An activation that ended without its last checkpoint may have reported stats (and versions) its rows never
+        // held, or held rows whose report never arrived: start above any version it can have given, and report what
+        // storage holds. The clock bounds the versions of earlier activations, which count up from their own start.
+        Header.Version = Math.Max(Header.Version, time.GetUtcNow().ToUnixTimeMilliseconds() * VersionsPerMillisecond);
+        if (Header.Details is not null || Header.Occurrence != 0)
+        {
+            ReportStats(urgent: false);
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         try
         {
-            await _checkpoints.FlushAsync();
+            // Ids forgotten since the last checkpoint are written now, or the next activation would load them again.
+            await _checkpoints.FlushAsync(evenIfUnchanged: _deliveries.Changes > 0);
         }
         catch (Exception exception)
         {
             // Nothing is lost: whoever waits for the checkpoint delivers again.
-            logger.LogWarning(exception, "An item grain could not write its last checkpoint on deactivation");
+            logger.LogWarning("An item grain could not write its last checkpoint on deactivation ({ExceptionType})", exception.GetType().Name);
         }
     }
 
@@ -91,15 +107,15 @@ public sealed class ItemGrain(
         // Forgetting alone does not call for a checkpoint: the ids leave storage with the next one.
         foreach (var id in forgotten)
         {
-            _deliveries.Remove(id);
+            _deliveries.Remove(StoredDeliveryId(id));
         }
 
         var statsChanged = false;
         var changes = 0;
-        var checkpoint = _checkpoints.Receipt.Checkpoint;
         foreach (var contribution in contributions)
         {
-            if (_deliveries.Current.ContainsKey(contribution.DeliveryId))
+            var deliveryId = StoredDeliveryId(contribution.DeliveryId);
+            if (_deliveries.Current.ContainsKey(deliveryId))
             {
                 continue; // a redelivery: its receipt below covers the checkpoint that took it the first time
             }
@@ -109,7 +125,7 @@ public sealed class ItemGrain(
                 contribution.CoItems,
                 contribution.Popularity.Select(p => KeyValuePair.Create(p.Day, p.MilliWeight)),
                 _coOccurrence.MarkChanged);
-            _deliveries.Set(contribution.DeliveryId, checkpoint);
+            _deliveries.Set(deliveryId, Header.Version);
             changes += 1 + _coOccurrence.Changes - coItemsBefore;
         }
         if (changes == 0)
@@ -127,7 +143,16 @@ public sealed class ItemGrain(
         return Task.FromResult(_checkpoints.Changed(changes));
     }
 
-    public Task WaitDurable(CheckpointReceipt receipt, bool urgent) => _checkpoints.WhenDurable(receipt, urgent);
+    public Task WaitDurable(CheckpointReceipt receipt, bool urgent)
+    {
+        if (urgent && !_reported.IsCompleted)
+        {
+            // The checkpoint also waits for the index shard to hold the stats durably: ask it to hurry as well (the same
+            // version again changes nothing there).
+            ReportStats(urgent: true);
+        }
+        return _checkpoints.WhenDurable(receipt, urgent);
+    }
 
     public async Task<IReadOnlyList<Neighbour>> GetNeighbours(int count)
     {
@@ -162,7 +187,7 @@ public sealed class ItemGrain(
             }
             catch (Exception exception) when (attempt < ReportAttempts)
             {
-                logger.LogDebug(exception, "An index report failed; reporting again");
+                logger.LogDebug("An index report failed ({ExceptionType}); reporting again", exception.GetType().Name);
                 await Task.Delay(ReportRetryPause);
                 ReportStats(urgent: false);
             }
@@ -181,6 +206,20 @@ public sealed class ItemGrain(
             details?.Category,
             details?.Available ?? true);
         _reported = indexReports.Deliver(ShardPlacement.Shard(ItemId, _options.IndexShards), stats, urgent);
+    }
+
+    /// <summary>
+    /// A change's delivery id as this item stores it: hashed with the item's id, so that the rows of the items one change
+    /// touched (a shopper's history) cannot be linked by a shared id.
+    /// </summary>
+    private Guid StoredDeliveryId(Guid deliveryId)
+    {
+        // A delivery id, then the item's id: the id part is written once per activation (one thread: no sharing).
+        _deliveryHashInput ??= [.. new byte[16], .. Encoding.UTF8.GetBytes(ItemId)];
+        deliveryId.TryWriteBytes(_deliveryHashInput);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(_deliveryHashInput, hash);
+        return new Guid(hash[..16]);
     }
 
     private void ForgetOldestBeyondBound()

@@ -46,7 +46,7 @@ public sealed class ItemIndexShardGrain(
         catch (Exception exception)
         {
             // Nothing is lost: the items waiting for the checkpoint report again.
-            logger.LogWarning(exception, "An index shard could not write its last checkpoint on deactivation");
+            logger.LogWarning("An index shard could not write its last checkpoint on deactivation ({ExceptionType})", exception.GetType().Name);
         }
     }
 

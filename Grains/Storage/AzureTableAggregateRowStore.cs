@@ -34,7 +34,7 @@ public sealed partial class AzureTableAggregateRowStore : IAggregateRowStore, IL
     /// <summary>
     /// The service refuses a transaction whose request body exceeds 4 MiB (Azurite answers 413 for the whole request).
     /// Bodies are estimated from above (<see cref="EstimatedBytes"/>) and kept 256 KiB further below the limit. (Azurite
-    /// counts the body as sent, binary as base64: eleven rows of 256 KiB pass, twelve are refused.)
+    /// counts the body as sent, with binary columns in base64.)
     /// </summary>
     internal const long MaxTransactionBytes = 4 * 1024 * 1024 - 256 * 1024;
 

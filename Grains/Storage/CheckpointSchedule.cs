@@ -57,7 +57,7 @@ public sealed class CheckpointSchedule
         if (_failure is not null)
         {
             // This activation is on its way out: no checkpoint of it will count, so no sender may rely on one.
-            throw new CheckpointLostException("This activation failed to write a checkpoint; deliver again.", _failure);
+            throw FailedActivation(_failure);
         }
         _dirty = true;
         _changes += changes;
@@ -82,7 +82,7 @@ public sealed class CheckpointSchedule
         }
         if (_failure is not null)
         {
-            throw new CheckpointLostException("This activation failed to write a checkpoint; deliver again.", _failure);
+            throw FailedActivation(_failure);
         }
         if (IsDurable(receipt.Checkpoint))
         {
@@ -98,13 +98,14 @@ public sealed class CheckpointSchedule
     }
 
     /// <summary>Writes what is open now and waits for it: for deactivation.</summary>
-    public async Task FlushAsync()
+    /// <param name="evenIfUnchanged">Write although no change was recorded (the grain has something of its own to store).</param>
+    public async Task FlushAsync(bool evenIfUnchanged = false)
     {
         while (_running is { } running)
         {
             await running;
         }
-        if (_dirty && _failure is null)
+        if ((_dirty || evenIfUnchanged) && _failure is null)
         {
             await (_running = Run());
         }
@@ -125,6 +126,9 @@ public sealed class CheckpointSchedule
         var due = ticks <= 0 ? TimeSpan.Zero : TimeSpan.FromTicks(ticks - _time.GetUtcNow().UtcTicks % ticks);
         _ = RunAtBoundary(due, ++_arming);
     }
+
+    private static CheckpointLostException FailedActivation(Exception failure) =>
+        new("This activation failed to write a checkpoint; deliver again.", failure);
 
     /// <summary>Continues on the grain's scheduler, which captured the delay.</summary>
     private async Task RunAtBoundary(TimeSpan due, long arming)
@@ -173,7 +177,7 @@ public sealed class CheckpointSchedule
         {
             foreach (var (_, done) in _waiters)
             {
-                done.SetException(new CheckpointLostException("A checkpoint failed; deliver again.", failure));
+                done.SetException(FailedActivation(failure));
             }
             _waiters.Clear();
             _onFailure();

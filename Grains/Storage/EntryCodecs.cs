@@ -2,13 +2,13 @@ using OrleansReco.Grains.Interfaces;
 
 namespace OrleansReco.Grains.Storage;
 
-/// <summary>How the entries of the aggregate grains' stored maps are written: ids as UTF-8, numbers as 7-bit varints.</summary>
+/// <summary>How the entries of the aggregate grains' stored maps are written: ids as UTF-8, counts and versions as 7-bit varints.</summary>
 public static class EntryCodecs
 {
     /// <summary>An item's co-occurrence counts, by co-item id.</summary>
     public static readonly IEntryCodec<string, int> CoOccurrence = new Counts();
 
-    /// <summary>The delivery ids an item applied, each with the checkpoint it was applied in.</summary>
+    /// <summary>The delivery ids an item applied, each with the item's version when it was applied.</summary>
     public static readonly IEntryCodec<Guid, long> DeliveryIds = new Deliveries();
 
     /// <summary>An index shard's stats, by item id.</summary>

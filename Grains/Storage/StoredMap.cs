@@ -63,10 +63,7 @@ public sealed class StoredMap<TKey, TValue> : IStoredMap where TKey : notnull
 
     public int Changes => _changed.Count;
 
-    /// <summary>Records that <paramref name="key"/>'s entry in <see cref="Current"/> was set or removed.</summary>
-    public void MarkChanged(TKey key) => _changed.Add(key);
-
-    /// <summary>The same, in the shape of a change callback that also hears the new value.</summary>
+    /// <summary>Records that <paramref name="key"/>'s entry in <see cref="Current"/> was set or removed (a change callback's shape: it also hears the new value).</summary>
     public void MarkChanged(TKey key, TValue _) => _changed.Add(key);
 
     public void Set(TKey key, TValue value)
@@ -165,15 +162,18 @@ public sealed class StoredMap<TKey, TValue> : IStoredMap where TKey : notnull
             {
                 continue;
             }
-            if (entryStart == 1)
+            if (entryStart > 1)
+            {
+                // The entry does not fit: the row ends before it, and it starts the next one.
+                rows.Add(buffer.GetBuffer().AsSpan(0, (int)entryStart).ToArray());
+                buffer.SetLength(0);
+                writer.Write(FormatVersion);
+                WriteEntry(writer, key);
+            }
+            if (buffer.Position > maxRowBytes)
             {
                 throw new InvalidOperationException($"One entry of a stored map takes {buffer.Position - 1} bytes, more than a row holds ({maxRowBytes}).");
             }
-            // The entry does not fit: the row ends before it, and it starts the next one.
-            rows.Add(buffer.GetBuffer().AsSpan(0, (int)entryStart).ToArray());
-            buffer.SetLength(0);
-            writer.Write(FormatVersion);
-            WriteEntry(writer, key);
         }
         if (buffer.Length > 1 || rows.Count == 0)
         {

@@ -78,7 +78,8 @@ public sealed class UserGrain(
         }
         catch (Exception exception)
         {
-            logger.LogWarning(exception, "Could not write a delivered outbox on deactivation");
+            // The type only: storage exceptions name the grain, whose key is the pseudonym.
+            logger.LogWarning("Could not write a delivered outbox on deactivation ({ExceptionType})", exception.GetType().Name);
         }
         _vault.Dispose();
     }
@@ -102,18 +103,26 @@ public sealed class UserGrain(
 
     private async Task RecordWaitingEvents()
     {
-        using var turn = await TakeTurn();
-        var waiting = _waitingEvents!;
-        _waitingEvents = null;
+        List<(IReadOnlyList<BehaviourEvent> Events, TaskCompletionSource Done)>? waiting = null;
         try
         {
+            using var turn = await TakeTurn();
+            waiting = TakeWaitingEvents();
             await RecordInOneChange(waiting.SelectMany(w => w.Events).ToList());
             waiting.ForEach(w => w.Done.SetResult());
         }
         catch (Exception exception)
         {
-            waiting.ForEach(w => w.Done.SetException(exception));
+            // Also when no turn was given (a write failed): every batch that waited hears it, none is left hanging.
+            (waiting ?? TakeWaitingEvents()).ForEach(w => w.Done.SetException(exception));
         }
+    }
+
+    private List<(IReadOnlyList<BehaviourEvent> Events, TaskCompletionSource Done)> TakeWaitingEvents()
+    {
+        var waiting = _waitingEvents!;
+        _waitingEvents = null;
+        return waiting;
     }
 
     private async Task RecordInOneChange(List<BehaviourEvent> events)
@@ -186,7 +195,7 @@ public sealed class UserGrain(
         var retracted = History().Count;
         // What is not used for personalisation is not kept, the record of which events were seen included.
         _recentEventIds.Clear();
-        await ChangeHistory(history => history.Clear(), personalization: false);
+        await ChangeHistory(history => history.Clear(), personalization: false, urgent: true);
         _embedding = null;
         await _outbox.WhenAllDelivered(RoundsBeforeGivingUp, RetryPeriod);
         if (retracted > 0)
@@ -228,7 +237,7 @@ public sealed class UserGrain(
         var retracted = History().Count;
         if (state.RecordExists)
         {
-            await ChangeHistory(history => history.Clear());
+            await ChangeHistory(history => history.Clear(), urgent: true);
             await _outbox.WhenAllDelivered(RoundsBeforeGivingUp, RetryPeriod);
         }
 
@@ -241,10 +250,13 @@ public sealed class UserGrain(
                 await state.ClearStateAsync();
             }
         }
-        catch
+        catch (Exception exception)
         {
-            DeactivateOnIdle(); // a repeated request starts from what storage holds
-            throw;
+            // A repeated request starts from what storage holds. Meanwhile nothing may write again: the key may be gone,
+            // and a write would create a new one and seal the profile under it.
+            _failedWrite = exception;
+            DeactivateOnIdle();
+            throw new TransientFailureException("The erasure did not finish; send it again.", exception);
         }
         _outbox.Deleted();
         Load(new UserData());
@@ -264,7 +276,8 @@ public sealed class UserGrain(
     /// write succeeded. Memory takes the new state only then, so concurrent readers never see an unwritten one.
     /// </summary>
     /// <returns>The history as written, decoded.</returns>
-    private async Task<UserHistory> ChangeHistory(Action<UserHistory> change, bool? personalization = null)
+    /// <param name="urgent">The caller waits for the delivery (an erasure): the items checkpoint it at once.</param>
+    private async Task<UserHistory> ChangeHistory(Action<UserHistory> change, bool? personalization = null, bool urgent = false)
     {
         var history = History();
         var before = history.Contributions();
@@ -276,7 +289,7 @@ public sealed class UserGrain(
         var next = _data.Copy();
         next.Personalization = personalization ?? next.Personalization;
         next.SetPackedHistory(history.Pack());
-        await Save(next, added, plan);
+        await Save(next, added, plan, urgent);
         return history;
     }
 
@@ -284,7 +297,7 @@ public sealed class UserGrain(
     /// Writes <paramref name="next"/> with the outbox as it stands (less the delivered changes at its front) plus
     /// <paramref name="added"/>; then memory takes it, the dropped changes' ids are released and the added one goes out.
     /// </summary>
-    private async Task Save(UserData next, PendingChange? added = null, Dictionary<string, ItemChange>? plan = null)
+    private async Task Save(UserData next, PendingChange? added = null, Dictionary<string, ItemChange>? plan = null, bool urgent = false)
     {
         var (chain, dropped) = _outbox.ToStore();
         if (added is not null) chain.Add(added);
@@ -310,7 +323,7 @@ public sealed class UserGrain(
         state.State = new UserState();
         next.RecentEventIds = null;
         _data = next;
-        _outbox.Written(dropped, added, plan);
+        _outbox.Written(dropped, added, plan, urgent);
     }
 
     /// <summary>
@@ -349,7 +362,11 @@ public sealed class UserGrain(
     /// Folds the current history in against this silo's current model: the least-squares user vector, so the very
     /// next recommendation reflects the event. Held in memory only; it is a function of the stored history.
     /// </summary>
-    private async Task UpdateEmbedding() => UpdateEmbedding(History(), await models.CurrentAsync());
+    private async Task UpdateEmbedding()
+    {
+        var model = await models.CurrentAsync();
+        UpdateEmbedding(History(), model); // the history after the await: a write may have landed meanwhile
+    }
 
     private void UpdateEmbedding(UserHistory history, EmbeddingModel? model) =>
         _embedding = model?.FoldIn(history.Ranked().Select(x => (x.Entry.ItemId, x.Affinity))) is { } vector
@@ -372,9 +389,12 @@ public sealed class UserGrain(
     /// </summary>
     private void OnDeliveryProgress()
     {
-        if (_outbox.AnyFailed)
+        if (_outbox.AnyFailed && _retryTimer is null)
         {
-            _retryTimer ??= this.RegisterGrainTimer(RetryDeliveries, new GrainTimerCreationOptions(RetryPeriod, RetryPeriod)
+            // Once per spell of failures, and the type only (the exception may name grains).
+            logger.LogWarning("Item changes of a shopper could not be delivered ({ExceptionType}); retrying every {Period}",
+                _outbox.Failure?.GetType().Name, RetryPeriod);
+            _retryTimer = this.RegisterGrainTimer(RetryDeliveries, new GrainTimerCreationOptions(RetryPeriod, RetryPeriod)
             {
                 Interleave = true, // deliveries only: an erasure waiting for them must not block it
                 KeepAlive = true,
@@ -403,12 +423,21 @@ public sealed class UserGrain(
     /// <summary>Not interleaved: a write of its own, between calls.</summary>
     private async Task DropDelivered(CancellationToken cancellationToken)
     {
-        using var turn = await TakeTurn();
         _dropTimer?.Dispose(); // a resident shopper at rest holds no timer
         _dropTimer = null;
-        if (_outbox.CanDrop && state.RecordExists)
+        try
         {
-            await Save(_data.Copy());
+            using var turn = await TakeTurn();
+            if (_outbox.CanDrop && state.RecordExists)
+            {
+                await Save(_data.Copy());
+            }
+        }
+        catch (Exception exception)
+        {
+            // Nothing is lost: the changes stay in the row, and the next write or activation drops them. The type only:
+            // storage exceptions name the grain, whose key is the pseudonym.
+            logger.LogWarning("Could not drop delivered changes from a shopper's outbox ({ExceptionType})", exception.GetType().Name);
         }
     }
 
@@ -418,7 +447,7 @@ public sealed class UserGrain(
         if (_failedWrite is { } failure)
         {
             _turn.Release();
-            throw new InvalidOperationException("This shopper's grain is going away after a failed write; send the request again.", failure);
+            throw new TransientFailureException("This shopper's grain is going away after a failed write; send the request again.", failure);
         }
         return new TurnHeld(_turn);
     }

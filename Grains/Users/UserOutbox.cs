@@ -38,12 +38,16 @@ internal sealed class UserOutbox(DurableDeliveries<string, ItemMessage> items, A
     /// <summary>Some delivery ended with items still to reach.</summary>
     public bool AnyFailed => _entries.Any(e => e.Failed);
 
+    /// <summary>What the latest failed delivery failed with, if any is failed now.</summary>
+    public Exception? Failure => _entries.Where(e => e.Failed).Select(e => e.LastFailure).OfType<Exception>().LastOrDefault();
+
     /// <summary>
     /// After a write that stored <see cref="ToStore"/>'s chain plus <paramref name="added"/> (planned from the history
     /// before and after it): drops what it no longer holds, telling the items to forget those ids, and starts
-    /// delivering <paramref name="added"/>.
+    /// delivering <paramref name="added"/>; <paramref name="urgent"/> asks its items for their checkpoints now rather than
+    /// at the end of their interval (an erasure waits for them).
     /// </summary>
-    public void Written(int dropped, PendingChange? added, Dictionary<string, ItemChange>? plan)
+    public void Written(int dropped, PendingChange? added, Dictionary<string, ItemChange>? plan, bool urgent)
     {
         foreach (var entry in _entries.Take(dropped))
         {
@@ -52,7 +56,7 @@ internal sealed class UserOutbox(DurableDeliveries<string, ItemMessage> items, A
         _entries.RemoveRange(0, dropped);
         if (added is not null)
         {
-            var entry = new Entry(added, plan!);
+            var entry = new Entry(added, plan!) { Urgent = urgent };
             _entries.Add(entry);
             Deliver(entry);
         }
@@ -89,9 +93,9 @@ internal sealed class UserOutbox(DurableDeliveries<string, ItemMessage> items, A
             }
             if (round >= rounds)
             {
-                throw new InvalidOperationException(
-                    $"Item changes of {_entries.Count(e => e.Failed)} history changes could not be delivered; they stay in the outbox and are retried.",
-                    _entries.Select(e => e.LastFailure).OfType<Exception>().FirstOrDefault());
+                throw new TransientFailureException(
+                    $"Item changes of {_entries.Count(e => e.Failed)} history changes could not be delivered yet; they stay in the outbox and are retried.",
+                    Failure);
             }
             await Task.Delay(pause);
         }
@@ -122,7 +126,7 @@ internal sealed class UserOutbox(DurableDeliveries<string, ItemMessage> items, A
         {
             try
             {
-                await items.Deliver(kv.Key, ItemMessage.Apply(kv.Value));
+                await items.Deliver(kv.Key, ItemMessage.Apply(kv.Value), entry.Urgent);
                 entry.Undelivered.Remove(kv.Key);
             }
             catch (Exception exception)
@@ -176,6 +180,8 @@ internal sealed class UserOutbox(DurableDeliveries<string, ItemMessage> items, A
         public Dictionary<string, ItemContribution> Undelivered { get; }
 
         public Task? Delivering { get; set; }
+
+        public bool Urgent { get; init; }
 
         public Exception? LastFailure { get; set; }
 

@@ -18,12 +18,23 @@ public sealed class StorageFaults
     private readonly ConcurrentDictionary<string, int> _stateWrites = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<RowOwner, int> _checkpoints = new();
     private readonly ConcurrentDictionary<string, int> _stateWritesSeen = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _stateClears = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WriteGate> _holds = new(StringComparer.Ordinal);
 
     /// <summary>How many state writes of the grain keyed <paramref name="grainKey"/> storage has taken so far.</summary>
     public int StateWrites(string grainKey) => _stateWritesSeen.GetValueOrDefault(grainKey);
 
     /// <summary>The next <paramref name="count"/> state writes of the grain keyed <paramref name="grainKey"/> fail; nothing is written.</summary>
     public void FailStateWrites(string grainKey, int count = 1) => _stateWrites[grainKey] = count;
+
+    /// <summary>
+    /// The next state write of the grain keyed <paramref name="grainKey"/> waits until the returned gate is opened, and then
+    /// goes on as it would have (failing if a failure is armed). <see cref="WriteGate.Reached"/> tells when it waits.
+    /// </summary>
+    public WriteGate HoldStateWrite(string grainKey) => _holds[grainKey] = new WriteGate();
+
+    /// <summary>The next deletion of the state of the grain keyed <paramref name="grainKey"/> fails; nothing is deleted.</summary>
+    public void FailStateClear(string grainKey) => _stateClears[grainKey] = 1;
 
     /// <summary>The next <paramref name="count"/> checkpoints of item <paramref name="itemId"/> fail; nothing is written.</summary>
     public void FailItemCheckpoints(string itemId, int count = 1) => _checkpoints[new RowOwner("item", itemId)] = count;
@@ -78,19 +89,25 @@ public sealed class StorageFaults
         public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
             inner.ReadStateAsync(stateName, grainId, grainState);
 
-        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
         {
             var key = grainId.Key.ToString()!;
+            if (faults._holds.TryRemove(key, out var gate))
+            {
+                await gate.Pass();
+            }
             if (Take(faults._stateWrites, key))
             {
-                return Task.FromException(new InvalidOperationException(Message));
+                throw new InvalidOperationException(Message);
             }
             faults._stateWritesSeen.AddOrUpdate(key, 1, (_, count) => count + 1);
-            return inner.WriteStateAsync(stateName, grainId, grainState);
+            await inner.WriteStateAsync(stateName, grainId, grainState);
         }
 
         public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-            inner.ClearStateAsync(stateName, grainId, grainState);
+            Take(faults._stateClears, grainId.Key.ToString()!)
+                ? Task.FromException(new InvalidOperationException(Message))
+                : inner.ClearStateAsync(stateName, grainId, grainState);
     }
 
     private sealed class FailingAggregateRowStore(IAggregateRowStore inner, StorageFaults faults) : IAggregateRowStore
@@ -104,5 +121,23 @@ public sealed class StorageFaults
             Take(faults._checkpoints, owner) || faults.RandomCheckpointFailure(owner)
                 ? Task.FromException<string>(new InvalidOperationException(Message))
                 : inner.CommitAsync(owner, commit, cancellationToken);
+    }
+}
+
+/// <summary>A held storage operation: it signals when it reaches the gate and waits there until the gate opens.</summary>
+public sealed class WriteGate
+{
+    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the held write is waiting at the gate.</summary>
+    public Task Reached => _reached.Task;
+
+    public void Open() => _open.TrySetResult();
+
+    internal Task Pass()
+    {
+        _reached.TrySetResult();
+        return _open.Task;
     }
 }
