@@ -143,16 +143,7 @@ public sealed class ItemGrain(
         return Task.FromResult(_checkpoints.Changed(changes));
     }
 
-    public Task WaitDurable(CheckpointReceipt receipt, bool urgent)
-    {
-        if (urgent && !_reported.IsCompleted)
-        {
-            // The checkpoint also waits for the index shard to hold the stats durably: ask it to hurry as well (the same
-            // version again changes nothing there).
-            ReportStats(urgent: true);
-        }
-        return _checkpoints.WhenDurable(receipt, urgent);
-    }
+    public Task WaitDurable(CheckpointReceipt receipt, bool urgent) => _checkpoints.WhenDurable(receipt, urgent);
 
     public async Task<IReadOnlyList<Neighbour>> GetNeighbours(int count)
     {

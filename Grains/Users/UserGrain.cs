@@ -195,7 +195,7 @@ public sealed class UserGrain(
         var retracted = History().Count;
         // What is not used for personalisation is not kept, the record of which events were seen included.
         _recentEventIds.Clear();
-        await ChangeHistory(history => history.Clear(), personalization: false, urgent: true);
+        await ChangeHistory(history => history.Clear(), personalization: false);
         _embedding = null;
         await _outbox.WhenAllDelivered(RoundsBeforeGivingUp, RetryPeriod);
         if (retracted > 0)
@@ -237,7 +237,7 @@ public sealed class UserGrain(
         var retracted = History().Count;
         if (state.RecordExists)
         {
-            await ChangeHistory(history => history.Clear(), urgent: true);
+            await ChangeHistory(history => history.Clear());
             await _outbox.WhenAllDelivered(RoundsBeforeGivingUp, RetryPeriod);
         }
 
@@ -276,8 +276,7 @@ public sealed class UserGrain(
     /// write succeeded. Memory takes the new state only then, so concurrent readers never see an unwritten one.
     /// </summary>
     /// <returns>The history as written, decoded.</returns>
-    /// <param name="urgent">The caller waits for the delivery (an erasure): the items checkpoint it at once.</param>
-    private async Task<UserHistory> ChangeHistory(Action<UserHistory> change, bool? personalization = null, bool urgent = false)
+    private async Task<UserHistory> ChangeHistory(Action<UserHistory> change, bool? personalization = null)
     {
         var history = History();
         var before = history.Contributions();
@@ -289,7 +288,7 @@ public sealed class UserGrain(
         var next = _data.Copy();
         next.Personalization = personalization ?? next.Personalization;
         next.SetPackedHistory(history.Pack());
-        await Save(next, added, plan, urgent);
+        await Save(next, added, plan);
         return history;
     }
 
@@ -297,7 +296,7 @@ public sealed class UserGrain(
     /// Writes <paramref name="next"/> with the outbox as it stands (less the delivered changes at its front) plus
     /// <paramref name="added"/>; then memory takes it, the dropped changes' ids are released and the added one goes out.
     /// </summary>
-    private async Task Save(UserData next, PendingChange? added = null, Dictionary<string, ItemChange>? plan = null, bool urgent = false)
+    private async Task Save(UserData next, PendingChange? added = null, Dictionary<string, ItemChange>? plan = null)
     {
         var (chain, dropped) = _outbox.ToStore();
         if (added is not null) chain.Add(added);
@@ -323,7 +322,7 @@ public sealed class UserGrain(
         state.State = new UserState();
         next.RecentEventIds = null;
         _data = next;
-        _outbox.Written(dropped, added, plan, urgent);
+        _outbox.Written(dropped, added, plan);
     }
 
     /// <summary>

@@ -44,10 +44,9 @@ internal sealed class UserOutbox(DurableDeliveries<string, ItemMessage> items, A
     /// <summary>
     /// After a write that stored <see cref="ToStore"/>'s chain plus <paramref name="added"/> (planned from the history
     /// before and after it): drops what it no longer holds, telling the items to forget those ids, and starts
-    /// delivering <paramref name="added"/>; <paramref name="urgent"/> asks its items for their checkpoints now rather than
-    /// at the end of their interval (an erasure waits for them).
+    /// delivering <paramref name="added"/>.
     /// </summary>
-    public void Written(int dropped, PendingChange? added, Dictionary<string, ItemChange>? plan, bool urgent)
+    public void Written(int dropped, PendingChange? added, Dictionary<string, ItemChange>? plan)
     {
         foreach (var entry in _entries.Take(dropped))
         {
@@ -56,7 +55,7 @@ internal sealed class UserOutbox(DurableDeliveries<string, ItemMessage> items, A
         _entries.RemoveRange(0, dropped);
         if (added is not null)
         {
-            var entry = new Entry(added, plan!) { Urgent = urgent };
+            var entry = new Entry(added, plan!);
             _entries.Add(entry);
             Deliver(entry);
         }
@@ -126,7 +125,7 @@ internal sealed class UserOutbox(DurableDeliveries<string, ItemMessage> items, A
         {
             try
             {
-                await items.Deliver(kv.Key, ItemMessage.Apply(kv.Value), entry.Urgent);
+                await items.Deliver(kv.Key, ItemMessage.Apply(kv.Value));
                 entry.Undelivered.Remove(kv.Key);
             }
             catch (Exception exception)
@@ -180,8 +179,6 @@ internal sealed class UserOutbox(DurableDeliveries<string, ItemMessage> items, A
         public Dictionary<string, ItemContribution> Undelivered { get; }
 
         public Task? Delivering { get; set; }
-
-        public bool Urgent { get; init; }
 
         public Exception? LastFailure { get; set; }
 

@@ -89,9 +89,9 @@ public sealed class PrivacyTests(RecoClusterFixture fixture)
         Assert.True(calls.GetValueOrDefault("IUserGrain.Erase") == 1, string.Join(", ", calls));
         // Each item gets the retraction; the words to forget its id (and perhaps that of the change that recorded the
         // events) follow the receipt, so this trace sees some of them or none. The erasure waits once for each item's
-        // checkpoint, urgently, and each item for its index shard's: the wait its report began, and an urgent one.
+        // checkpoint, and each item for its index shard's.
         Assert.InRange(calls.GetValueOrDefault("IItemGrain.Apply"), 5, 15);
-        Assert.InRange(calls.GetValueOrDefault("ICheckpointedGrain.WaitDurable"), 5, 15);
+        Assert.InRange(calls.GetValueOrDefault("ICheckpointedGrain.WaitDurable"), 5, 10);
         Assert.Equal(1, calls.GetValueOrDefault("IErasureReceiptGrain.Record"));
     }
 
