@@ -126,6 +126,19 @@ pace_ms() { # events/s connections ratio mean-latency-ms
 }
 
 # Set-up as ./run.sh does it: Azurite from node_modules, a Release build (RECO_LOAD_BUILD=0 skips the build).
+# The start of a measuring script's run: a work folder ($work) removed at exit with everything started here, the
+# warm-up lengths for phases of SECONDS ($warm_seconds, $mix_warm_seconds), and the build.
+begin_run() { # seconds
+  warm_seconds=$(( $1 < 3 ? $1 : 3 ))
+  mix_warm_seconds=$(( $1 < 5 ? $1 : 5 ))
+  work="$(mktemp -d)"
+  trap 'stop_started; rm -rf "$work"' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  echo "== set-up"
+  ensure_built
+}
+
 ensure_built() {
   [ -x node_modules/.bin/azurite-table ] || npm ci --no-audit --no-fund --loglevel=error
   if [ "${RECO_LOAD_BUILD:-1}" != 0 ]; then

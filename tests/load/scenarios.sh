@@ -29,18 +29,8 @@ for arg in "$@"; do
 done
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 1; }
 conns=8
-warm_seconds=$(( seconds < 3 ? seconds : 3 ))
-mix_warm_seconds=$(( seconds < 5 ? seconds : 5 ))
-
-work="$(mktemp -d)"
 source tests/load/lib.sh
-cleanup() { stop_started; rm -rf "$work"; }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-echo "== set-up"
-ensure_built
+begin_run "$seconds"
 azurite_port="$(free_port)"
 http_port="$(free_port)"
 product="http://127.0.0.1:$http_port"

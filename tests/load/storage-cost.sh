@@ -29,18 +29,8 @@ histories="${RECO_COST_HISTORIES:-30 200}"
 conns="${RECO_COST_CONNECTIONS:-8}"
 idle_ms="${RECO_COST_IDLE_MS:-3000}"
 idle_timeout="${RECO_COST_IDLE_TIMEOUT:-120}"
-warm_seconds=$(( seconds < 3 ? seconds : 3 ))
-mix_warm_seconds=$(( seconds < 5 ? seconds : 5 ))
-
-work="$(mktemp -d)"
 source tests/load/lib.sh
-cleanup() { stop_started; rm -rf "$work"; }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-echo "== set-up"
-ensure_built
+begin_run "$seconds"
 # One proxy for the whole run; each shop gets a fresh Azurite behind it on the same port.
 azurite_port="$(free_port)"
 counter_port="$(free_port)"
