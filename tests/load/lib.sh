@@ -118,11 +118,31 @@ field() { # name result-line
   sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"
 }
 
-# Delay per request for paced recommendations: `ratio` recommendations per event, given the event rate and the
-# recommendations' mean latency measured beside them (a connection's period is its delay plus the latency).
-pace_ms() { # events/s connections ratio mean-latency-ms
-  awk -v e="$1" -v c="$2" -v k="$3" -v l="${4:-0}" 'BEGIN {
-    e = e > 1 ? e : 1; target = 1000 * c / (k * e) - l; printf "%d", (target > 0 ? target : 0) }'
+# Delay per request that makes CONNECTIONS closed-loop connections send RATE requests/s in all, given their mean
+# latency (wrk's delay() is not counted in latency).
+pace_ms() { # rate connections mean-latency-ms
+  awk -v r="$1" -v c="$2" -v l="${3:-0}" 'BEGIN {
+    r = r > 1 ? r : 1; target = 1000 * c / r - l; printf "%d", (target > 0 ? target : 0) }'
+}
+
+# The 80/20 mix: recommendations as fast as CONNECTIONS closed-loop connections get answers, events on as many
+# connections paced to a quarter of that rate. Fewer events make recommendations faster, so the rate is found on three
+# short uncounted warm-ups of the mix: the first with events unpaced, each next one aiming at the geometric mean of
+# the previous aim and a quarter of the recommendations it saw (aiming straight at the quarter overshoots). Prints
+# the events' delay in ms.
+mix_event_delay() { # url connections seconds
+  local delay=0 aim="" round warm recs events
+  for round in 1 2 3; do
+    RECO_WRK_MODE=recommend run_wrk "$2" "$3" "$1" >"$work/warm-rec.txt" &
+    warm=$!
+    events="$(RECO_WRK_MODE=events RECO_WRK_DELAY_MS="$delay" run_wrk "$2" "$3" "$1")"
+    wait "$warm"
+    recs="$(cat "$work/warm-rec.txt")"
+    aim="$(awk -v a="${aim:-$(field events_per_s "$events")}" -v r="$(field rps "$recs")" 'BEGIN {
+      q = r / 4; printf "%.1f", (a > 0 && q > 0 ? sqrt(a * q) : q) }')"
+    delay="$(pace_ms "$aim" "$2" "$(field mean_ms "$events")")"
+  done
+  echo "$delay"
 }
 
 # Set-up as ./run.sh does it: Azurite from node_modules, a Release build (RECO_LOAD_BUILD=0 skips the build).

@@ -2,8 +2,8 @@
 # Load scenarios against the product on this machine, one phase after another in one run (needs wrk).
 #   tests/load/scenarios.sh [SECONDS]           (default 20 s per phase) the storefront run-load.sh seeds (2,000
 #       shoppers, 1,000 items), then: single events alone on 8 and on 32 connections; batches of 10 and of 100
-#       events per POST on 8 connections; the 80/20 mix (events with eventIds on 8 connections, recommendations paced
-#       at four per event) with the visibility probe beside it (tests/load/visibility-probe.mjs). Prints per phase
+#       events per POST on 8 connections; the 80/20 mix (recommendations closed loop on 8 connections, events with
+#       eventIds on 8 more, paced to a quarter of the recommendations' rate) with the visibility probe beside it (tests/load/visibility-probe.mjs). Prints per phase
 #       requests/s, events/s, p50/p99 and failed and timed-out requests, and the probe's lag p50/p99/max.
 #   tests/load/scenarios.sh [SECONDS] --large   a large shop, 100,000 shoppers and 20,000 items, each shopper with a
 #       few distinct items (RECO_LOAD_LARGE_HISTORY, 5): the seeding rate, resident memory per active shopper, and
@@ -73,30 +73,22 @@ if ! $large; then
   echo "== phases, ${seconds} s each (wrk timeout ${RECO_LOAD_TIMEOUT:-10} s; failed includes timeouts)"
   header
   RECO_WRK_MODE=events phase "single events, 8 connections" 8
-  single_rate="$(field events_per_s "$result")"
   RECO_WRK_MODE=events phase "single events, 32 connections" 32
   RECO_WRK_MODE=events RECO_WRK_BATCH=10 phase "batches of 10, 8 connections" 8
   RECO_WRK_MODE=events RECO_WRK_BATCH=100 phase "batches of 100, 8 connections" 8
 
-  # The mix: recommendations paced at four per event, the pace set on an uncounted mixed warm-up that starts from
-  # the single-event rate (the delay is what is left of a connection's period after the mean latency).
   quiet
-  delay_ms="$(pace_ms "$single_rate" "$conns" 4)"
-  RECO_WRK_MODE=recommend RECO_WRK_DELAY_MS="$delay_ms" run_wrk "$conns" "$mix_warm_seconds" "$product" >"$work/warm-rec.txt" &
-  warm=$!
-  warm_events="$(RECO_WRK_MODE=events run_wrk "$conns" "$mix_warm_seconds" "$product")"
-  wait "$warm"
-  delay_ms="$(pace_ms "$(field events_per_s "$warm_events")" "$conns" 4 "$(field mean_ms "$(cat "$work/warm-rec.txt")")")"
+  delay_ms="$(mix_event_delay "$product" "$conns" "$mix_warm_seconds")"
   quiet
-  RECO_WRK_MODE=recommend RECO_WRK_DELAY_MS="$delay_ms" run_wrk "$conns" "$seconds" "$product" >"$work/rec.txt" &
+  RECO_WRK_MODE=recommend run_wrk "$conns" "$seconds" "$product" >"$work/rec.txt" &
   recs=$!
   node tests/load/visibility-probe.mjs --gateway "$product" --seconds "$seconds" >"$work/probe.txt" 2>"$work/probe.err" &
   probe=$!
-  events="$(RECO_WRK_MODE=events run_wrk "$conns" "$seconds" "$product")"
+  events="$(RECO_WRK_MODE=events RECO_WRK_DELAY_MS="$delay_ms" run_wrk "$conns" "$seconds" "$product")"
   wait "$recs"
   wait "$probe" || true
-  report "mix: events (8 connections)" "$events"
-  report "mix: recommendations (paced ${delay_ms} ms)" "$(cat "$work/rec.txt")"
+  report "mix: events (paced ${delay_ms} ms)" "$events"
+  report "mix: recommendations (8 connections)" "$(cat "$work/rec.txt")"
 
   probe_result="$(grep RESULT "$work/probe.txt" || true)"
   echo

@@ -8,7 +8,8 @@
 #   a) single events (one per POST, each with an eventId), closed loop on 8 connections, alternating with the limit
 #      (limit, product, limit, product): an endpoint (tests/OrleansReco.Benchmarks one-write) that per request
 #      writes one row the size of a shopper's stored row to the same Azurite through the same proxy and answers 202;
-#   b) the 80/20 storefront mix: the same events, and recommendations paced at four times their rate.
+#   b) the 80/20 storefront mix: recommendations closed loop on 8 connections, and the same events on 8 more, paced
+#      to a quarter of the recommendations' rate (tests/load/lib.sh, mix_event_delay).
 # Every phase prints acknowledged events, events/s, p50/p99, and table requests and bytes per acknowledged event, in
 # total and by table and row kind, counted from the phase's start until storage has been idle for RECO_COST_IDLE_MS
 # after it (so writes deferred past the answer are charged to the phase), then a summary of all phases.
@@ -78,8 +79,8 @@ counted_phase() {
     "$(field p50_ms "$result")" "$(field p99_ms "$result")" ${per_event})")
 }
 
-recommendations_paced() { # delay-ms file
-  RECO_WRK_MODE=recommend RECO_WRK_DELAY_MS="$1" run_wrk "$conns" "$seconds" "http://127.0.0.1:$http_port" >"$2"
+recommendations_beside() { # file
+  RECO_WRK_MODE=recommend RECO_WRK_DELAY_MS=0 run_wrk "$conns" "$seconds" "http://127.0.0.1:$http_port" >"$1"
 }
 
 for history in $histories; do
@@ -131,16 +132,9 @@ for history in $histories; do
       (l1 > 0 ? p1 / l1 : 0), (l2 > 0 ? p2 / l2 : 0), (l1 + l2 > 0 ? (p1 + p2) / (l1 + l2) : 0) }'
   stop_pid "$one_pid"
 
-  # The mix: recommendations paced at four per event. The pace is set on a short uncounted mixed warm-up that starts
-  # from the single-event rate; then the delay is what is left of the period after the recommendations' mean latency.
-  delay_ms="$(pace_ms "${rates[3]}" "$conns" 4)"
-  RECO_WRK_MODE=recommend RECO_WRK_DELAY_MS="$delay_ms" run_wrk "$conns" "$mix_warm_seconds" "$product" >"$work/warm-rec.txt" &
-  warm=$!
-  warm_events="$(RECO_WRK_MODE=events run_wrk "$conns" "$mix_warm_seconds" "$product")"
-  wait "$warm"
-  delay_ms="$(pace_ms "$(field events_per_s "$warm_events")" "$conns" 4 "$(field mean_ms "$(cat "$work/warm-rec.txt")")")"
-  echo "-- product: 80/20 mix, events on $conns connections, recommendations on $conns connections paced at ${delay_ms} ms, ${seconds} s"
-  counted_phase "product mix" "$product" recommendations_paced "$delay_ms" "$work/rec.txt"
+  delay_ms="$(mix_event_delay "$product" "$conns" "$mix_warm_seconds")"
+  echo "-- product: 80/20 mix, recommendations on $conns connections, events on $conns connections paced at ${delay_ms} ms, ${seconds} s"
+  RECO_WRK_DELAY_MS="$delay_ms" counted_phase "product mix" "$product" recommendations_beside "$work/rec.txt"
   rec="$(cat "$work/rec.txt")"
   awk -v r="$(field rps "$rec")" -v e="$(field rps "$result")" -v p50="$(field p50_ms "$rec")" -v p99="$(field p99_ms "$rec")" \
     -v f="$(field failed "$rec")" 'BEGIN {
