@@ -48,7 +48,7 @@ public sealed class UserGrain(
     private readonly SemaphoreSlim _turn = new(1, 1);
 
     /// <summary>Event batches waiting for their turn, oldest first; they will be written together.</summary>
-    private List<(IReadOnlyList<BehaviourEvent> Events, TaskCompletionSource Done)>? _waitingEvents;
+    private List<WaitingBatch>? _waitingEvents;
 
     /// <summary>Set when a write failed: the activation is on its way out and takes no more changes.</summary>
     private Exception? _failedWrite;
@@ -66,20 +66,11 @@ public sealed class UserGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        try
+        // Changes every item holds need not be delivered again by the next activation: say so while still here (unless a
+        // write just failed, which is why this activation ends).
+        if (_failedWrite is null)
         {
-            // Changes every item holds need not be delivered again by the next activation: say so while still here
-            // (unless a write just failed, which is why this activation ends).
-            if (_failedWrite is null && _outbox.CanDrop && state.RecordExists)
-            {
-                using var turn = await TakeTurn();
-                await Save(_data.Copy());
-            }
-        }
-        catch (Exception exception)
-        {
-            // The type only: storage exceptions name the grain, whose key is the pseudonym.
-            logger.LogWarning("Could not write a delivered outbox on deactivation ({ExceptionType})", exception.GetType().Name);
+            await DropDeliveredChanges();
         }
         _vault.Dispose();
     }
@@ -93,7 +84,7 @@ public sealed class UserGrain(
     public Task Record(IReadOnlyList<BehaviourEvent> events)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        (_waitingEvents ??= []).Add((events, done));
+        (_waitingEvents ??= []).Add(new WaitingBatch(events, done));
         if (_waitingEvents.Count == 1)
         {
             _ = RecordWaitingEvents(); // the first to wait writes for every batch that joins it meanwhile
@@ -103,7 +94,7 @@ public sealed class UserGrain(
 
     private async Task RecordWaitingEvents()
     {
-        List<(IReadOnlyList<BehaviourEvent> Events, TaskCompletionSource Done)>? waiting = null;
+        List<WaitingBatch>? waiting = null;
         try
         {
             using var turn = await TakeTurn();
@@ -118,7 +109,7 @@ public sealed class UserGrain(
         }
     }
 
-    private List<(IReadOnlyList<BehaviourEvent> Events, TaskCompletionSource Done)> TakeWaitingEvents()
+    private List<WaitingBatch> TakeWaitingEvents()
     {
         var waiting = _waitingEvents!;
         _waitingEvents = null;
@@ -420,10 +411,16 @@ public sealed class UserGrain(
     }
 
     /// <summary>Not interleaved: a write of its own, between calls.</summary>
-    private async Task DropDelivered(CancellationToken cancellationToken)
+    private Task DropDelivered(CancellationToken cancellationToken)
     {
         _dropTimer?.Dispose(); // a resident shopper at rest holds no timer
         _dropTimer = null;
+        return DropDeliveredChanges();
+    }
+
+    /// <summary>Writes the row without the delivered changes at the front of the outbox, if there are any.</summary>
+    private async Task DropDeliveredChanges()
+    {
         try
         {
             using var turn = await TakeTurn();
@@ -450,6 +447,8 @@ public sealed class UserGrain(
         }
         return new TurnHeld(_turn);
     }
+
+    private sealed record WaitingBatch(IReadOnlyList<BehaviourEvent> Events, TaskCompletionSource Done);
 
     private readonly struct TurnHeld(SemaphoreSlim turn) : IDisposable
     {

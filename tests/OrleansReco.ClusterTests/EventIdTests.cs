@@ -12,11 +12,7 @@ namespace OrleansReco.ClusterTests;
 [Collection(ClusterCollection.Name)]
 public sealed class EventIdTests(RecoClusterFixture fixture)
 {
-    private static readonly DateTimeOffset Noon = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private readonly Storefront _shop = new(fixture.Client);
-
-    private List<BehaviourEvent> Batch(string? prefix, params (string Item, EventType Type)[] events) =>
-        events.Select((e, i) => new BehaviourEvent(_shop.Item(e.Item), e.Type, Noon.AddMinutes(i), prefix is null ? null : $"{prefix}-{i}")).ToList();
 
     private async Task<(IReadOnlyList<ExportedHistoryEntry> History, ItemCounts Lamp, ItemCounts Rug)> Observe(string user) =>
         ((await _shop.UserGrain(user).Export())!.History,
@@ -26,7 +22,7 @@ public sealed class EventIdTests(RecoClusterFixture fixture)
     [Fact]
     public async Task A_retried_batch_changes_neither_the_history_nor_the_items()
     {
-        var batch = Batch("order-1", ("lamp", EventType.View), ("rug", EventType.Purchase), ("lamp", EventType.Cart));
+        var batch = _shop.Batch("order-1", ("lamp", EventType.View), ("rug", EventType.Purchase), ("lamp", EventType.Cart));
         await _shop.UserGrain("ann").Record(batch);
         await _shop.UserGrain("ann").WaitForDeliveries();
         var first = await Observe("ann");
@@ -46,7 +42,7 @@ public sealed class EventIdTests(RecoClusterFixture fixture)
     public async Task Only_the_events_not_recorded_before_are_recorded()
     {
         var user = _shop.UserGrain("bea");
-        var all = Batch("page-7", ("lamp", EventType.View), ("rug", EventType.View), ("lamp", EventType.View));
+        var all = _shop.Batch("page-7", ("lamp", EventType.View), ("rug", EventType.View), ("lamp", EventType.View));
         await user.Record(all.Take(2).ToList()); // the answer to this part was lost; the storefront sends all three
 
         await user.Record(all);
@@ -60,7 +56,7 @@ public sealed class EventIdTests(RecoClusterFixture fixture)
     public async Task The_ids_are_remembered_across_a_reactivation()
     {
         var user = _shop.UserGrain("cy");
-        var batch = Batch("checkout-3", ("lamp", EventType.Purchase));
+        var batch = _shop.Batch("checkout-3", ("lamp", EventType.Purchase));
         await user.Record(batch);
         await fixture.Cluster.DeactivateAsync(user);
 
@@ -74,7 +70,7 @@ public sealed class EventIdTests(RecoClusterFixture fixture)
     {
         // A new shopper, so that no write of the grain's own (dropping delivered changes) takes the armed failure.
         var user = _shop.UserGrain("fay");
-        var second = Batch("second", ("rug", EventType.Purchase), ("lamp", EventType.View));
+        var second = _shop.Batch("second", ("rug", EventType.Purchase), ("lamp", EventType.View));
         fixture.StorageFaults.FailStateWrites(_shop.User("fay"));
 
         // The write fails, so the batch is not acknowledged, and nothing of it (its ids included) may count as recorded.
@@ -90,7 +86,7 @@ public sealed class EventIdTests(RecoClusterFixture fixture)
     public async Task Without_ids_a_repeated_batch_is_recorded_again()
     {
         var user = _shop.UserGrain("dee");
-        var batch = Batch(null, ("lamp", EventType.View));
+        var batch = _shop.Batch(null, ("lamp", EventType.View));
 
         await user.Record(batch);
         await user.Record(batch);
@@ -102,7 +98,7 @@ public sealed class EventIdTests(RecoClusterFixture fixture)
     public async Task Withdrawing_consent_forgets_the_ids_with_the_history()
     {
         var user = _shop.UserGrain("eli");
-        var batch = Batch("visit-1", ("lamp", EventType.View));
+        var batch = _shop.Batch("visit-1", ("lamp", EventType.View));
         await user.Record(batch);
 
         await user.SetConsent(false);

@@ -11,10 +11,7 @@ namespace OrleansReco.ClusterTests;
 [Collection(ClusterCollection.Name)]
 public sealed class FailedWriteTests(RecoClusterFixture fixture)
 {
-    private static readonly DateTimeOffset Noon = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private readonly Storefront _shop = new(fixture.Client);
-
-    private List<BehaviourEvent> Batch(string eventId, string item) => [new(_shop.Item(item), EventType.View, Noon, eventId)];
 
     [Fact]
     public async Task A_batch_sent_while_a_write_fails_is_answered_and_can_be_sent_again()
@@ -22,11 +19,11 @@ public sealed class FailedWriteTests(RecoClusterFixture fixture)
         var user = _shop.UserGrain("gus");
         var gate = fixture.StorageFaults.HoldStateWrite(_shop.User("gus"));
         fixture.StorageFaults.FailStateWrites(_shop.User("gus"));
-        var first = user.Record(Batch("g-1", "lamp"));
+        var first = user.Record(_shop.Batch("g1", ("lamp", EventType.View)));
         await gate.Reached;
 
         // Sent while the first batch's write is under way: it waits for its turn, which the failure never gives.
-        var second = user.Record(Batch("g-2", "rug"));
+        var second = user.Record(_shop.Batch("g2", ("rug", EventType.View)));
         gate.Open();
 
         await Assert.ThrowsAnyAsync<Exception>(() => first);
@@ -34,8 +31,8 @@ public sealed class FailedWriteTests(RecoClusterFixture fixture)
         // Refused as one to send again, or taken by the next activation; not left waiting for the call's timeout.
         Assert.True(secondFailure is null or TransientFailureException, $"the waiting batch ended with {secondFailure?.GetType().Name}");
 
-        await user.Record(Batch("g-1", "lamp"));
-        await user.Record(Batch("g-2", "rug"));
+        await user.Record(_shop.Batch("g1", ("lamp", EventType.View)));
+        await user.Record(_shop.Batch("g2", ("rug", EventType.View)));
         var history = (await user.Export())!.History;
         Assert.Equal(1, history.Single(h => h.ItemId == _shop.Item("lamp")).Views);
         Assert.Equal(1, history.Single(h => h.ItemId == _shop.Item("rug")).Views);

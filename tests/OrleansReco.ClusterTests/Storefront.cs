@@ -24,6 +24,13 @@ internal sealed class Storefront(IGrainFactory grains)
         await UserGrain(user).WaitForDeliveries();
     }
 
+    /// <summary>
+    /// One batch as a storefront sends it, the events a minute apart; with <paramref name="idPrefix"/>, each carries the
+    /// event id <c>{idPrefix}-{position}</c>, so that sending the same batch again is a retry.
+    /// </summary>
+    public List<BehaviourEvent> Batch(string? idPrefix, params (string Item, EventType Type)[] events) =>
+        events.Select((e, i) => new BehaviourEvent(Item(e.Item), e.Type, Start.AddMinutes(i), idPrefix is null ? null : $"{idPrefix}-{i}")).ToList();
+
     /// <summary>Records the events: answered once the user's state holds them; the items get them after.</summary>
     public Task Record(string user, EventType type, params string[] items) =>
         UserGrain(user).Record(items.Select(i => new BehaviourEvent(Item(i), type, Start.AddMinutes(++_clock))).ToList());
