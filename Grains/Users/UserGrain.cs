@@ -61,6 +61,13 @@ public sealed class UserGrain(
         if (_data.Outbox.Count > 0)
         {
             _outbox.Restore(_data.Outbox, History().Contributions());
+            // A write before any redelivery fences off an earlier activation that may still be running (the directory
+            // loses a dead silo's entries, and their grains elsewhere deactivate while a call already made this one). Its
+            // later writes now fail on the ETag, so it can no longer drop a change from the row and tell the items to
+            // forget its id while this activation delivers that change again: the items would apply it twice. Had it
+            // dropped one before, this write fails instead, and the next activation reads the row without it.
+            await Save(_data.Copy());
+            _outbox.DeliverPending();
         }
     }
 
@@ -401,7 +408,7 @@ public sealed class UserGrain(
 
     private Task RetryDeliveries(CancellationToken cancellationToken)
     {
-        _outbox.RetryFailed();
+        _outbox.DeliverPending();
         if (!_outbox.AnyFailed)
         {
             _retryTimer?.Dispose();

@@ -61,17 +61,15 @@ internal sealed class UserOutbox(DurableDeliveries<string, ItemMessage> items, A
         }
     }
 
-    /// <summary>After a restart: plans the stored chain again against the current history and delivers all of it.</summary>
-    public void Restore(IReadOnlyList<PendingChange> chain, Dictionary<string, PopularityContribution> current)
-    {
-        var restored = PendingChange.PlanChain(chain, current).Select((plan, i) => new Entry(chain[i], plan)).ToList();
-        _entries.AddRange(restored);
-        // Which of them the items took before the restart is unknown: all go again, and the items skip what they hold.
-        foreach (var entry in restored) Deliver(entry);
-    }
+    /// <summary>
+    /// After a restart: plans the stored chain again against the current history. Which of its changes the items took
+    /// before is unknown, so all are to go again (<see cref="DeliverPending"/>), and the items skip what they hold.
+    /// </summary>
+    public void Restore(IReadOnlyList<PendingChange> chain, Dictionary<string, PopularityContribution> current) =>
+        _entries.AddRange(PendingChange.PlanChain(chain, current).Select((plan, i) => new Entry(chain[i], plan)));
 
-    /// <summary>Delivers again what failed.</summary>
-    public void RetryFailed()
+    /// <summary>Delivers every change that has items still to reach and is not on its way: restored ones, failed ones.</summary>
+    public void DeliverPending()
     {
         foreach (var entry in _entries.Where(e => e.Failed)) Deliver(entry);
     }
@@ -84,7 +82,7 @@ internal sealed class UserOutbox(DurableDeliveries<string, ItemMessage> items, A
     {
         for (var round = 1; ; round++)
         {
-            RetryFailed();
+            DeliverPending();
             await Task.WhenAll(_entries.Select(e => e.Delivering).OfType<Task>());
             if (AllDelivered)
             {
