@@ -7,8 +7,8 @@ using OrleansReco.Grains.Interfaces;
 namespace OrleansReco.Gateway.Errors;
 
 /// <summary>
-/// Maps failures that a retry can fix (cluster unreachable, call timed out, storage write conflict, a grain's
-/// <see cref="TransientFailureException"/>) to 503 with Retry-After, and malformed HTTP to its 4xx. Everything else falls through to the default 500 problem: a bug.
+/// Maps failures that a retry can fix (cluster unreachable, call timed out, storage unreachable or a write conflict, a
+/// grain's <see cref="TransientFailureException"/>) to 503 with Retry-After, and malformed HTTP to its 4xx. Everything else falls through to the default 500 problem: a bug.
 /// </summary>
 internal sealed class ClusterUnavailableExceptionHandler(ILogger<ClusterUnavailableExceptionHandler> logger) : IExceptionHandler
 {
@@ -36,12 +36,28 @@ internal sealed class ClusterUnavailableExceptionHandler(ILogger<ClusterUnavaila
         await TypedResults.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "Service temporarily unavailable",
-                detail: "The recommendation cluster did not answer in time. Retry later.")
+                detail: "The recommendation cluster or its storage did not answer in time. Retry later.")
             .ExecuteAsync(httpContext);
         return true;
     }
 
-    internal static bool IsTransient(Exception exception) => exception is
+    /// <summary>
+    /// The exception or one of its causes: Orleans wraps a grain storage failure (a <see cref="TransientFailureException"/>
+    /// when the table service did not answer) in an <see cref="OrleansException"/> naming the grain.
+    /// </summary>
+    internal static bool IsTransient(Exception exception)
+    {
+        for (Exception? cause = exception; cause is not null; cause = cause.InnerException)
+        {
+            if (IsTransientType(cause))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool IsTransientType(Exception exception) => exception is
         TimeoutException or
         SiloUnavailableException or
         OrleansMessageRejectionException or

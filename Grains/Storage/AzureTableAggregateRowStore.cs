@@ -129,6 +129,7 @@ public sealed partial class AzureTableAggregateRowStore : IAggregateRowStore, IL
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogFailure(owner.Kind, "read", exception);
+            StorageUnavailable.ThrowIf(exception, "read");
             throw;
         }
 
@@ -154,13 +155,14 @@ public sealed partial class AzureTableAggregateRowStore : IAggregateRowStore, IL
                         headETag = result ?? throw new InvalidOperationException("Azure Table Storage answered a head write without an ETag.");
                     }
                 }
-                catch (RequestFailedException exception) when (step.Conflict)
+                catch (RequestFailedException) when (step.Conflict)
                 {
-                    throw await InconsistentAsync(exception, owner, partition.Key, prefix, step, commit.ExpectedHeadETag, cancellationToken);
+                    throw await InconsistentAsync(owner, partition.Key, prefix, step, commit.ExpectedHeadETag, cancellationToken);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
                     LogFailure(owner.Kind, "commit", exception);
+                    StorageUnavailable.ThrowIf(exception, "commit");
                     throw;
                 }
             }
@@ -414,9 +416,10 @@ public sealed partial class AzureTableAggregateRowStore : IAggregateRowStore, IL
         || (isHead && exception.Status == (int)HttpStatusCode.NotFound);
 
     private async Task<InconsistentStateException> InconsistentAsync(
-        RequestFailedException cause, RowOwner owner, string partitionKey, string prefix, Group step, string? expected, CancellationToken cancellationToken)
+        RowOwner owner, string partitionKey, string prefix, Group step, string? expected, CancellationToken cancellationToken)
     {
-        // One extra read on the conflict path only, so the exception can say what is stored now.
+        // One extra read on the conflict path only, so the exception can say what is stored now. Not the SDK's exception
+        // as its cause: it travels to the caller, and its message quotes table keys.
         string stored;
         try
         {
@@ -434,7 +437,7 @@ public sealed partial class AzureTableAggregateRowStore : IAggregateRowStore, IL
         LogConflict(owner.Kind, stored, expected ?? "(none)");
         return new InconsistentStateException(
             $"Conflict on commit of a {owner.Kind} aggregate in table {TableName}: {what}; stored head ETag {stored}, expected {expected ?? "(none)"}. The head was not written.",
-            stored, expected ?? "(none)", cause);
+            stored, expected ?? "(none)");
     }
 
     // The exception itself is not logged: a service error's text can quote a row key (InvalidDuplicateRow does).

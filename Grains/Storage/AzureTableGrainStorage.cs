@@ -103,6 +103,7 @@ public sealed partial class AzureTableGrainStorage : IGrainStorage, ILifecyclePa
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogFailure(exception, "read", grainId.Type, stateName);
+            StorageUnavailable.ThrowIf(exception, "read");
             throw;
         }
     }
@@ -159,11 +160,12 @@ public sealed partial class AzureTableGrainStorage : IGrainStorage, ILifecyclePa
         }
         catch (RequestFailedException exception) when (IsConcurrencyConflict(exception))
         {
-            throw await InconsistentAsync(exception, entity.PartitionKey, entity.RowKey, etag, operation, grainId, stateName, cancellationToken);
+            throw await InconsistentAsync(entity.PartitionKey, entity.RowKey, etag, operation, grainId, stateName, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogFailure(exception, operation, grainId.Type, stateName);
+            StorageUnavailable.ThrowIf(exception, operation);
             throw;
         }
     }
@@ -183,16 +185,17 @@ public sealed partial class AzureTableGrainStorage : IGrainStorage, ILifecyclePa
             var existing = await _table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, ["PartitionKey"], cancellationToken);
             if (existing.HasValue && existing.Value is not null)
             {
-                throw Inconsistent(null, existing.Value.ETag.ToString(), null, "clear", grainId, stateName);
+                throw Inconsistent(existing.Value.ETag.ToString(), null, "clear", grainId, stateName);
             }
         }
         catch (RequestFailedException exception) when (IsConcurrencyConflict(exception))
         {
-            throw await InconsistentAsync(exception, partitionKey, rowKey, etag, "clear", grainId, stateName, cancellationToken);
+            throw await InconsistentAsync(partitionKey, rowKey, etag, "clear", grainId, stateName, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException and not InconsistentStateException)
         {
             LogFailure(exception, "clear", grainId.Type, stateName);
+            StorageUnavailable.ThrowIf(exception, "clear");
             throw;
         }
     }
@@ -206,7 +209,7 @@ public sealed partial class AzureTableGrainStorage : IGrainStorage, ILifecyclePa
         || (exception.Status == (int)HttpStatusCode.NotFound && exception.ErrorCode == "ResourceNotFound");
 
     private async Task<InconsistentStateException> InconsistentAsync(
-        RequestFailedException cause, string partitionKey, string rowKey, string? currentEtag,
+        string partitionKey, string rowKey, string? currentEtag,
         string operation, GrainId grainId, string stateName, CancellationToken cancellationToken)
     {
         // One extra read on the conflict path only, so the exception can say what is stored now.
@@ -221,18 +224,19 @@ public sealed partial class AzureTableGrainStorage : IGrainStorage, ILifecyclePa
             storedEtag = "Unknown";
         }
 
-        return Inconsistent(cause, storedEtag, currentEtag, operation, grainId, stateName);
+        return Inconsistent(storedEtag, currentEtag, operation, grainId, stateName);
     }
 
-    private InconsistentStateException Inconsistent(
-        Exception? cause, string storedEtag, string? currentEtag, string operation, GrainId grainId, string stateName)
+    /// <summary>
+    /// Without the SDK's exception as its cause: it travels to the caller, which may be a gateway without the Azure SDK
+    /// (it could not read the answer), and its message quotes table keys, which hold the grain key.
+    /// </summary>
+    private InconsistentStateException Inconsistent(string storedEtag, string? currentEtag, string operation, GrainId grainId, string stateName)
     {
         LogConflict(operation, grainId.Type, stateName, storedEtag, currentEtag ?? "(none)");
         var message = $"Optimistic concurrency conflict on {operation} of state '{stateName}' of a {grainId.Type} grain in table " +
             $"{_options.TableName}: stored ETag {storedEtag}, grain's ETag {currentEtag ?? "(none)"}.";
-        return cause is null
-            ? new InconsistentStateException(message, storedEtag, currentEtag ?? "(none)")
-            : new InconsistentStateException(message, storedEtag, currentEtag ?? "(none)", cause);
+        return new InconsistentStateException(message, storedEtag, currentEtag ?? "(none)");
     }
 
     private (string PartitionKey, string RowKey) Keys(string stateName, GrainId grainId) =>
@@ -245,8 +249,12 @@ public sealed partial class AzureTableGrainStorage : IGrainStorage, ILifecyclePa
         grainState.RecordExists = false;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain storage {Operation} failed for state {StateName} of grain type {GrainType}")]
-    private partial void LogFailure(Exception exception, string operation, GrainType grainType, string stateName);
+    // Not the exception: the SDK's message quotes the request URI, whose table keys hold the grain key.
+    private void LogFailure(Exception exception, string operation, GrainType grainType, string stateName) =>
+        LogFailure(operation, stateName, grainType, exception.GetType().Name, (exception as RequestFailedException)?.Status, (exception as RequestFailedException)?.ErrorCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain storage {Operation} failed for state {StateName} of grain type {GrainType}: {ExceptionType}, status {Status}, error {ErrorCode}")]
+    private partial void LogFailure(string operation, string stateName, GrainType grainType, string exceptionType, int? status, string? errorCode);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "ETag conflict on {Operation} of state {StateName} of grain type {GrainType}: stored {StoredEtag}, grain {CurrentEtag}")]
     private partial void LogConflict(string operation, GrainType grainType, string stateName, string storedEtag, string currentEtag);

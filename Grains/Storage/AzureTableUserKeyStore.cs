@@ -63,9 +63,10 @@ public sealed partial class AzureTableUserKeyStore : IUserKeyStore, ILifecyclePa
             var response = await _table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(owner), RowKey, Columns, cancellationToken);
             return response.HasValue && response.Value is not null ? ToStored(response.Value) : null;
         }
-        catch (RequestFailedException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogFailure(exception, "read");
+            StorageUnavailable.ThrowIf(exception, "read");
             throw;
         }
     }
@@ -95,9 +96,10 @@ public sealed partial class AzureTableUserKeyStore : IUserKeyStore, ILifecyclePa
                     throw new InvalidOperationException("A user's data key was created and deleted repeatedly while this writer tried to create it.", exception);
                 }
             }
-            catch (RequestFailedException exception)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 LogFailure(exception, "create");
+                StorageUnavailable.ThrowIf(exception, "create");
                 throw;
             }
         }
@@ -116,9 +118,10 @@ public sealed partial class AzureTableUserKeyStore : IUserKeyStore, ILifecyclePa
         {
             return null;
         }
-        catch (RequestFailedException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogFailure(exception, "replace");
+            StorageUnavailable.ThrowIf(exception, "replace");
             throw;
         }
     }
@@ -131,9 +134,10 @@ public sealed partial class AzureTableUserKeyStore : IUserKeyStore, ILifecyclePa
             // ETag.All: whatever version is stored, it goes. Deleting a missing row is not an error for this client.
             await _table.DeleteEntityAsync(PartitionKey(owner), RowKey, ETag.All, cancellationToken);
         }
-        catch (RequestFailedException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogFailure(exception, "delete");
+            StorageUnavailable.ThrowIf(exception, "delete");
             throw;
         }
     }
@@ -166,6 +170,10 @@ public sealed partial class AzureTableUserKeyStore : IUserKeyStore, ILifecyclePa
     private static string ETagOf(Response response) =>
         response.Headers.ETag?.ToString() ?? throw new InvalidOperationException("Azure Table Storage answered a write without an ETag.");
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User key store {Operation} failed")]
-    private partial void LogFailure(Exception exception, string operation);
+    // Not the exception: the SDK's message quotes the request URI, whose partition key holds the grain key.
+    private void LogFailure(Exception exception, string operation) =>
+        LogFailure(operation, exception.GetType().Name, (exception as RequestFailedException)?.Status, (exception as RequestFailedException)?.ErrorCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User key store {Operation} failed: {ExceptionType}, status {Status}, error {ErrorCode}")]
+    private partial void LogFailure(string operation, string exceptionType, int? status, string? errorCode);
 }
