@@ -64,8 +64,15 @@ public static class RecoSiloHost
             o.ClusterId = settings.ClusterId;
             o.ServiceId = settings.ServiceId;
         });
-        // Failure-detection timings (ProbeTimeout, NumMissedProbesLimit, ...) can be tuned under Reco:Membership.
-        silo.Services.AddOptions<ClusterMembershipOptions>().Bind(configuration.GetSection("Reco:Membership"));
+        // A shopper whose grain was on a crashed silo waits until the silo is declared dead: with Orleans' defaults (5 s
+        // probes, three missed) that is 15 s or more. A crashed silo refuses connections, so its probes fail at once and
+        // three of them at 1 s take about 3 s. A healthy but busy silo is not evicted by that: Orleans adapts each
+        // probe's timeout to the response times it observes (up to 4x this), lengthens it while the prober itself is
+        // degraded, probes indirectly through another silo before voting, needs two votes, and does not vote against a
+        // silo whose connection carries messages. Everything here can be tuned under Reco:Membership.
+        silo.Services.AddOptions<ClusterMembershipOptions>()
+            .Configure(o => o.ProbeTimeout = TimeSpan.FromSeconds(1))
+            .Bind(configuration.GetSection("Reco:Membership"));
         if (settings.UsesRedis)
         {
             var connection = settings.RedisConnectionString

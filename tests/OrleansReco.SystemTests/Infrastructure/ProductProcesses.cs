@@ -21,10 +21,7 @@ public sealed class ProductProcesses(string clusterId, string storageConnectionS
         ["Reco__Privacy__MasterKeys__Keys__0__Key"] = MasterKey,
         ["Reco__Storage__Provider"] = "AzureTable",
         ["Reco__Storage__ConnectionString"] = storageConnectionString,
-        // Declare a killed silo dead within a few seconds rather than the production default.
-        ["Reco__Membership__ProbeTimeout"] = "00:00:01",
-        ["Reco__Membership__NumMissedProbesLimit"] = "2",
-        ["Reco__Membership__IAmAliveTablePublishTimeout"] = "00:00:02",
+        // Failure detection as the product sets it: what the silo-failure test measures is what production gets.
     };
 
     public string LogDirectory => logDirectory;
