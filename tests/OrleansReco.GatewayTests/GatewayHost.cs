@@ -18,7 +18,7 @@ public sealed class GatewayHost : IAsyncDisposable
     public const string StorefrontKey = "test-storefront-key";
     public const string CatalogKey = "test-catalog-key";
     public const string PrivacyKey = "test-privacy-key";
-    public const string AdminKey = "test-admin-key";
+    public const string AdminKey = "test-admin-api-key";
     public const string Pepper = "gateway-tests-pepper-0123456789";
 
     private readonly WebApplication app;
