@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OrleansReco.Gateway.Endpoints;
+using OrleansReco.Gateway.RateLimiting;
 
 namespace OrleansReco.Gateway;
 
@@ -7,12 +8,14 @@ public static class GatewayEndpoints
 {
     internal const string ReadyTag = "ready";
 
-    /// <summary>Adds the gateway's middleware (errors, auth, rate limits) and maps the v1 API, health and OpenAPI.</summary>
+    /// <summary>Adds the gateway's middleware (errors, failure limit, auth, rate limits) and maps the v1 API, health and OpenAPI.</summary>
     public static WebApplication MapRecoGateway(this WebApplication app)
     {
         app.UseExceptionHandler();
         // Turns body-less error answers (404 unknown route, 405 wrong method) into problem details too.
         app.UseStatusCodePages();
+        // Before authentication, so an address that has spent its failures gets no answer about its next key.
+        app.UseAuthFailureLimit();
         app.UseAuthentication();
         app.UseAuthorization();
         // After authorization, so only authorised requests spend a key's tokens.

@@ -30,9 +30,12 @@ public static class GatewayServiceCollectionExtensions
             .Bind(configuration.GetSection(RateLimitOptions.SectionName))
             .Validate(o => o.TokenLimit > 0 && o.TokensPerPeriod > 0 && o.ReplenishmentPeriod > TimeSpan.Zero,
                 $"{RateLimitOptions.SectionName}: TokenLimit, TokensPerPeriod and ReplenishmentPeriod must be positive.")
+            .Validate(o => o.AuthFailureLimit > 0 && o.AuthFailureWindow > TimeSpan.Zero,
+                $"{RateLimitOptions.SectionName}: AuthFailureLimit and AuthFailureWindow must be positive.")
             .ValidateOnStart();
 
         services.TryAddSingleton<ApiKeyStore>();
+        services.TryAddSingleton<AuthFailureLimiter>();
         services.TryAddSingleton(sp => new Pseudonymizer(Pepper(sp)));
         services.TryAddSingleton(sp => new ErasureReceiptHasher(Pepper(sp)));
         services.TryAddSingleton(TimeProvider.System);

@@ -2,15 +2,20 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using OrleansReco.Gateway.RateLimiting;
 
 namespace OrleansReco.Gateway.Auth;
 
-/// <summary>Authenticates the <c>X-Api-Key</c> header; challenge (401) and forbid (403) answer with problem details.</summary>
+/// <summary>
+/// Authenticates the <c>X-Api-Key</c> header; challenge (401) and forbid (403) answer with problem details and
+/// spend one of the client address's failures (<see cref="AuthFailureLimiter"/>).
+/// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyStore store)
+    ApiKeyStore store,
+    AuthFailureLimiter failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -39,6 +44,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        failures.RecordFailure(Context);
         Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\"";
         return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
@@ -47,10 +53,13 @@ internal sealed class ApiKeyAuthenticationHandler(
             .ExecuteAsync(Context);
     }
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        TypedResults.Problem(
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        failures.RecordFailure(Context);
+        return TypedResults.Problem(
                 statusCode: StatusCodes.Status403Forbidden,
                 title: "Forbidden",
                 detail: "This API key's role may not call this endpoint.")
             .ExecuteAsync(Context);
+    }
 }

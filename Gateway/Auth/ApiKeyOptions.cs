@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -49,11 +50,21 @@ public sealed class ApiKeyOptions
     }
 }
 
-/// <summary>Refuses start-up without usable keys, and refuses the published development keys outside Development.</summary>
+/// <summary>
+/// Refuses start-up without usable keys, and outside Development refuses the published development keys and keys
+/// too short to be random. Messages name a key by its configured name, never by its value.
+/// </summary>
 internal sealed class ApiKeyOptionsValidator(IHostEnvironment environment) : IValidateOptions<ApiKeyOptions>
 {
     internal static readonly string[] DevelopmentKeys =
         ["storefront-dev-key", "catalog-dev-key", "privacy-dev-key", "admin-dev-key"];
+
+    /// <summary>
+    /// The same floor as the pepper's. Length cannot prove randomness, but it refuses the typed placeholders
+    /// ("x", "secret", "changeme"), and 16 random characters are far beyond guessing at the failure limit.
+    /// Counted in UTF-8 bytes, the form the key store compares.
+    /// </summary>
+    internal const int MinimumKeyBytes = 16;
 
     public ValidateOptionsResult Validate(string? name, ApiKeyOptions options)
     {
@@ -71,6 +82,13 @@ internal sealed class ApiKeyOptionsValidator(IHostEnvironment environment) : IVa
         if (!environment.IsDevelopment() && options.Keys.Any(k => DevelopmentKeys.Contains(k.Key, StringComparer.Ordinal)))
         {
             errors.Add($"{ApiKeyOptions.SectionName} contains a published development key outside the Development environment.");
+        }
+        if (!environment.IsDevelopment())
+        {
+            foreach (var key in options.Keys.Where(k => Encoding.UTF8.GetByteCount(k.Key) < MinimumKeyBytes))
+            {
+                errors.Add($"{ApiKeyOptions.SectionName}: the key '{key.Name}' is shorter than {MinimumKeyBytes} bytes; use a random key, e.g. `openssl rand -base64 32`.");
+            }
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

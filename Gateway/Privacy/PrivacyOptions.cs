@@ -62,7 +62,8 @@ internal sealed class PrivacyOptionsValidator(IHostEnvironment environment) : IV
         {
             return ValidateOptionsResult.Fail($"{PrivacyOptions.SectionName}:Pepper must be at least {PrivacyOptions.MinimumPepperBytes} bytes.");
         }
-        if (!environment.IsDevelopment() && options.Pepper == PrivacyOptions.DevelopmentPepper)
+        // By the bytes that key pseudonyms, not the spelling: "base64:" of the development pepper is the same pepper.
+        if (!environment.IsDevelopment() && bytes.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(PrivacyOptions.DevelopmentPepper)))
         {
             return ValidateOptionsResult.Fail($"{PrivacyOptions.SectionName}:Pepper is the published development pepper outside the Development environment.");
         }

@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace OrleansReco.Gateway.RateLimiting;
 
-/// <summary>Bound from <c>Reco:RateLimits</c>: one token bucket per API key. Defaults are generous; they stop runaway clients, not traffic.</summary>
+/// <summary>
+/// Bound from <c>Reco:RateLimits</c>: one token bucket per API key, and a budget of failed authentications and
+/// authorisations per client address. Defaults are generous; they stop runaway clients and key guessing, not traffic.
+/// </summary>
 public sealed class RateLimitOptions
 {
     public const string SectionName = "Reco:RateLimits";
@@ -17,6 +20,11 @@ public sealed class RateLimitOptions
     public int TokensPerPeriod { get; set; } = 1000;
 
     public TimeSpan ReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>401 and 403 answers a client address may receive per <see cref="AuthFailureWindow"/> before it is answered 429.</summary>
+    public int AuthFailureLimit { get; set; } = 100;
+
+    public TimeSpan AuthFailureWindow { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 internal static class ApiKeyRateLimiting
@@ -40,18 +48,22 @@ internal static class ApiKeyRateLimiting
                 });
         });
         options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        options.OnRejected = async (context, cancellationToken) =>
+        options.OnRejected = (context, _) => new ValueTask(
+            TooManyRequests.WriteAsync(context.HttpContext, context.Lease, "This API key's rate limit is exhausted. Retry later."));
+    }
+}
+
+/// <summary>The one 429 answer of both limiters: problem details, and <c>Retry-After</c> when the limiter knows it.</summary>
+internal static class TooManyRequests
+{
+    public static Task WriteAsync(HttpContext context, RateLimitLease lease, string detail)
+    {
+        if (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
         {
-            if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-            {
-                context.HttpContext.Response.Headers.RetryAfter =
-                    Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            }
-            await TypedResults.Problem(
-                    statusCode: StatusCodes.Status429TooManyRequests,
-                    title: "Too many requests",
-                    detail: "This API key's rate limit is exhausted. Retry later.")
-                .ExecuteAsync(context.HttpContext);
-        };
+            context.Response.Headers.RetryAfter =
+                Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests", detail: detail)
+            .ExecuteAsync(context);
     }
 }

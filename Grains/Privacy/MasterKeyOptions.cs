@@ -44,7 +44,7 @@ public sealed partial class MasterKeyOptions
             var (id, key) = (Keys[i].Id, Keys[i].Key);
             if (!IsValidId(id))
             {
-                problems.Add($"{SectionName}:Keys:{i}:Id '{id}' is not a valid key id: 1 to {MaxIdLength} letters, digits, '.', '_' or '-', starting with a letter or digit.");
+                problems.Add($"{SectionName}:Keys:{i}:Id is not a valid key id: 1 to {MaxIdLength} letters, digits, '.', '_' or '-', starting with a letter or digit.");
             }
             else if (!ids.Add(id!))
             {
@@ -55,15 +55,15 @@ public sealed partial class MasterKeyOptions
             var bytes = DecodeKey(key);
             if (string.IsNullOrEmpty(key))
             {
-                problems.Add($"{SectionName}:Keys:{i}:Key (id '{id}') is not set.");
+                problems.Add($"{SectionName}:Keys:{i}:Key (id {Quoted(id)}) is not set.");
             }
             else if (bytes is null)
             {
-                problems.Add($"{SectionName}:Keys:{i}:Key (id '{id}') is not valid base64.");
+                problems.Add($"{SectionName}:Keys:{i}:Key (id {Quoted(id)}) is not valid base64.");
             }
             else if (bytes.Length != EnvelopeEncryption.KeySize)
             {
-                problems.Add($"{SectionName}:Keys:{i}:Key (id '{id}') must be base64 of exactly {EnvelopeEncryption.KeySize} bytes; it decodes to {bytes.Length}.");
+                problems.Add($"{SectionName}:Keys:{i}:Key (id {Quoted(id)}) must be base64 of exactly {EnvelopeEncryption.KeySize} bytes; it decodes to {bytes.Length}.");
             }
         }
 
@@ -73,13 +73,19 @@ public sealed partial class MasterKeyOptions
         }
         else if (!Keys.Any(k => k.Id == CurrentKeyId))
         {
-            problems.Add($"{SectionName}:CurrentKeyId '{CurrentKeyId}' is not among the configured keys ({string.Join(", ", Keys.Select(k => $"'{k.Id}'"))}).");
+            problems.Add($"{SectionName}:CurrentKeyId {Quoted(CurrentKeyId)} is not among the configured keys ({string.Join(", ", Keys.Select(k => Quoted(k.Id)))}).");
         }
 
         return problems;
     }
 
     internal static bool IsValidId(string? id) => id is not null && IdPattern().IsMatch(id);
+
+    /// <summary>
+    /// An id for a message, quoted only when it passes the id rule: a key pasted into an id setting (base64 of 32
+    /// bytes always ends in '=') is then never repeated in a message or a log.
+    /// </summary>
+    internal static string Quoted(string? id) => IsValidId(id) ? $"'{id}'" : "(not a valid id)";
 
     internal static byte[]? DecodeKey(string? key)
     {

@@ -14,9 +14,11 @@ internal sealed class MasterKeyOptionsValidator(IHostEnvironment? environment = 
         var problems = options.Problems().ToList();
         if (environment is not null && !environment.IsDevelopment())
         {
-            foreach (var key in options.Keys.Where(k => k.Key == MasterKeyOptions.DevelopmentKey))
+            // By the decoded bytes the key ring would use: base64 decoding skips whitespace, so "F7Co J/BB..." is the same key.
+            var developmentKey = MasterKeyOptions.DecodeKey(MasterKeyOptions.DevelopmentKey);
+            foreach (var key in options.Keys.Where(k => MasterKeyOptions.DecodeKey(k.Key) is { } bytes && bytes.AsSpan().SequenceEqual(developmentKey)))
             {
-                problems.Add($"{MasterKeyOptions.SectionName}: the key '{key.Id}' is the published development key, outside the Development environment.");
+                problems.Add($"{MasterKeyOptions.SectionName}: the key {MasterKeyOptions.Quoted(key.Id)} is the published development key, outside the Development environment.");
             }
         }
 

@@ -21,17 +21,28 @@ public sealed class SiloStartupTests
         Assert.Contains("Reco__Privacy__MasterKeys__Keys__0__Key", message);
     }
 
-    [Fact]
-    public async Task With_the_published_development_key_the_silo_refuses_to_start_outside_Development()
+    /// <summary>The development key as written, and as the key ring's base64 decoding reads it: whitespace anywhere is skipped.</summary>
+    public static TheoryData<string> DevelopmentKeySpellings => new()
+    {
+        MasterKeyOptions.DevelopmentKey,
+        MasterKeyOptions.DevelopmentKey.Insert(4, " "),
+        MasterKeyOptions.DevelopmentKey.Insert(22, "\n"),
+        " " + MasterKeyOptions.DevelopmentKey + "\t",
+    };
+
+    [Theory]
+    [MemberData(nameof(DevelopmentKeySpellings))]
+    public async Task With_the_published_development_key_the_silo_refuses_to_start_outside_Development(string key)
     {
         var message = await StartupFailure(new()
         {
-            ["Reco:Privacy:MasterKeys:CurrentKeyId"] = "dev-1",
-            ["Reco:Privacy:MasterKeys:Keys:0:Id"] = "dev-1",
-            ["Reco:Privacy:MasterKeys:Keys:0:Key"] = MasterKeyOptions.DevelopmentKey,
+            ["Reco:Privacy:MasterKeys:CurrentKeyId"] = "k1",
+            ["Reco:Privacy:MasterKeys:Keys:0:Id"] = "k1",
+            ["Reco:Privacy:MasterKeys:Keys:0:Key"] = key,
         });
 
-        Assert.Contains("published development key", message);
+        Assert.Contains("'k1' is the published development key", message);
+        Assert.DoesNotContain(MasterKeyOptions.DevelopmentKey[..8], message);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class GatewayHost : IAsyncDisposable
     public const string StorefrontKey = "test-storefront-key";
     public const string CatalogKey = "test-catalog-key";
     public const string PrivacyKey = "test-privacy-key";
-    public const string AdminKey = "test-admin-key";
+    public const string AdminKey = "test-admin-api-key";
     public const string Pepper = "gateway-tests-pepper-0123456789";
 
     private readonly WebApplication app;
@@ -46,6 +46,9 @@ public sealed class GatewayHost : IAsyncDisposable
         ["Reco:ApiKeys:3:Key"] = AdminKey,
         ["Reco:ApiKeys:3:Role"] = "Admin",
         ["Reco:Privacy:Pepper"] = Pepper,
+        // Every test calls from 127.0.0.1, and many answers here are deliberate 401s and 403s: the shared gateway
+        // must not throttle the suite. AuthFailureLimitTests start gateways with small budgets.
+        ["Reco:RateLimits:AuthFailureLimit"] = "1000000",
     };
 
     /// <summary>Builds the gateway app; start-up (and so configuration validation) happens in <see cref="StartAsync"/>.</summary>

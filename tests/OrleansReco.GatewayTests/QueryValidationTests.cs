@@ -81,4 +81,27 @@ public sealed class QueryValidationTests(GatewayFixture fixture)
         await (await storefront.GetAsync("/v1/nothing-here")).AssertProblem(HttpStatusCode.NotFound);
         await (await storefront.DeleteAsync("/v1/events")).AssertProblem(HttpStatusCode.MethodNotAllowed);
     }
+
+    [Theory]
+    [InlineData("TRACE")]
+    [InlineData("OPTIONS")]
+    [InlineData("PATCH")]
+    public async Task Methods_no_endpoint_serves_answer_405_problem_details(string method)
+    {
+        var response = await storefront.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/v1/items/popular"));
+        await response.AssertProblem(HttpStatusCode.MethodNotAllowed);
+        Assert.Contains("GET", response.Content.Headers.Allow);
+    }
+
+    [Fact]
+    public async Task HEAD_answers_405_with_the_problem_headers_and_no_body()
+    {
+        // A HEAD answer has no body (RFC 9110, 9.3.2); its headers are those the problem body would have had.
+        var response = await storefront.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/v1/items/popular"));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("GET", response.Content.Headers.Allow);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Options;
 using Xunit;
 
@@ -48,11 +49,52 @@ public sealed class StartupTests(GatewayFixture fixture)
         {
             ["Reco:ApiKeys:0:Key"] = "storefront-dev-key",
             ["Reco:ApiKeys:0:Role"] = "storefront",
+            // Shorter than the minimum, which holds outside Development only.
+            ["Reco:ApiKeys:1:Key"] = "admin-dev-key",
+            ["Reco:ApiKeys:1:Role"] = "admin",
             ["Reco:Privacy:Pepper"] = "orleansreco-development-pepper-not-a-secret",
         };
         await using var app = GatewayHost.Build(fixture.Grains, configuration, "Development");
         await app.StartAsync();
         await app.StopAsync();
+    }
+
+    public static TheoryData<string> DevelopmentPepperSpellings => new()
+    {
+        "orleansreco-development-pepper-not-a-secret",
+        "base64:" + Convert.ToBase64String(Encoding.UTF8.GetBytes("orleansreco-development-pepper-not-a-secret")),
+        // Base64 decoding skips whitespace, so this is the same pepper too.
+        "base64:" + Convert.ToBase64String(Encoding.UTF8.GetBytes("orleansreco-development-pepper-not-a-secret")).Insert(8, " "),
+    };
+
+    [Theory]
+    [MemberData(nameof(DevelopmentPepperSpellings))]
+    public async Task Every_spelling_of_the_development_pepper_is_refused_outside_Development(string pepper)
+    {
+        var configuration = GatewayHost.DefaultConfiguration();
+        configuration["Reco:Privacy:Pepper"] = pepper;
+
+        var message = await StartupFailure(configuration);
+
+        Assert.Contains("development pepper", message);
+        Assert.DoesNotContain(pepper, message);
+    }
+
+    [Fact]
+    public async Task A_key_shorter_than_16_bytes_refuses_start_up_outside_Development()
+    {
+        var configuration = GatewayHost.DefaultConfiguration();
+        configuration["Reco:ApiKeys:0:Key"] = "x";
+        configuration["Reco:ApiKeys:0:Name"] = "shop";
+        configuration["Reco:ApiKeys:1:Key"] = "fifteen-bytes-k";
+
+        var message = await StartupFailure(configuration);
+
+        Assert.Contains("'shop' is shorter than 16 bytes", message);
+        Assert.Contains("'key-1' is shorter than 16 bytes", message);
+        Assert.DoesNotContain("fifteen-bytes-k", message);
+        // Sixteen bytes are enough: the default configuration's catalog key has exactly that many, and it starts.
+        Assert.Equal(16, Encoding.UTF8.GetByteCount(GatewayHost.CatalogKey));
     }
 
     [Theory]

@@ -57,6 +57,18 @@ public sealed class MasterKeyOptionsTests
     }
 
     [Fact]
+    public void A_key_pasted_into_an_id_setting_is_not_quoted()
+    {
+        var problems = string.Join("\n", Options(KeyA, ("a", KeyB), (KeyB, "not base64!")).Problems());
+
+        Assert.Contains("is not a valid key id", problems);
+        Assert.Contains("is not valid base64", problems);
+        Assert.Contains("is not among the configured keys", problems);
+        Assert.DoesNotContain(KeyA, problems);
+        Assert.DoesNotContain(KeyB, problems);
+    }
+
+    [Fact]
     public void Ids_are_at_most_64_characters()
     {
         Assert.Empty(Options(new string('k', 64), (new string('k', 64), KeyA)).Problems());
