@@ -51,25 +51,25 @@ internal static class ItemEndpoints
             items.Select(i => new PopularItemResponse(i.ItemId, i.Score, i.Category)).ToList()));
     }
 
-    private static async Task<IResult> GetSimilar(string itemId, HttpRequest request, IGrainFactory grains)
+    private static async Task<IResult> GetSimilar(HttpRequest request, IGrainFactory grains)
     {
         var errors = new FieldErrors();
-        QueryParameters.CheckRouteId(itemId, "itemId", errors);
+        var itemId = PathIds.Read(request.HttpContext, "itemId", errors);
         var count = QueryParameters.ReadCount(request.Query, errors);
         if (errors.Any)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid request");
         }
-        var neighbours = await grains.GetGrain<IItemGrain>(itemId).GetNeighbours(count);
+        var neighbours = await grains.GetGrain<IItemGrain>(itemId!).GetNeighbours(count);
         return TypedResults.Ok(new SimilarItemsResponse(
-            itemId,
+            itemId!,
             neighbours.Select(n => new SimilarItemResponse(n.ItemId, n.Similarity, n.Support, n.Category)).ToList()));
     }
 
-    private static async Task<IResult> PutItem(string itemId, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> PutItem(HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        QueryParameters.CheckRouteId(itemId, "itemId", errors);
+        var itemId = PathIds.Read(request.HttpContext, "itemId", errors);
         if (errors.Any)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid item");
@@ -86,7 +86,7 @@ internal static class ItemEndpoints
             {
                 return invalid;
             }
-            await grains.GetGrain<IItemGrain>(itemId).Upsert(details!);
+            await grains.GetGrain<IItemGrain>(itemId!).Upsert(details!);
             return TypedResults.NoContent();
         }
     }

@@ -62,17 +62,19 @@ internal static class PrivacyEndpoints
     private static IUserGrain User(IGrainFactory grains, Pseudonymizer pseudonymizer, string userId) =>
         grains.GetGrain<IUserGrain>(pseudonymizer.Pseudonymize(userId));
 
-    private static IResult? CheckUserId(string userId, string title, string? detail = null)
+    /// <summary>The user id in the path, or a validation problem with <paramref name="title"/> and <paramref name="detail"/>.</summary>
+    private static (string? UserId, IResult? Problem) ReadUserId(HttpRequest request, string title, string? detail = null)
     {
         var errors = new FieldErrors();
-        QueryParameters.CheckRouteId(userId, "userId", errors);
-        return errors.Any ? TypedResults.ValidationProblem(errors.ToDictionary(), title: title, detail: detail) : null;
+        var userId = PathIds.Read(request.HttpContext, "userId", errors);
+        return errors.Any ? (null, TypedResults.ValidationProblem(errors.ToDictionary(), title: title, detail: detail)) : (userId, null);
     }
 
     private static async Task<IResult> PutProfile(
-        string userId, HttpRequest request, IGrainFactory grains, Pseudonymizer pseudonymizer, CancellationToken cancellationToken)
+        HttpRequest request, IGrainFactory grains, Pseudonymizer pseudonymizer, CancellationToken cancellationToken)
     {
-        if (CheckUserId(userId, "Invalid profile", "The profile was not changed.") is { } invalidId)
+        var (userId, invalidId) = ReadUserId(request, "Invalid profile", "The profile was not changed.");
+        if (invalidId is not null)
         {
             return invalidId;
         }
@@ -88,18 +90,19 @@ internal static class PrivacyEndpoints
             {
                 return invalid;
             }
-            await User(grains, pseudonymizer, userId).SetProfile(attributes!);
+            await User(grains, pseudonymizer, userId!).SetProfile(attributes!);
             return TypedResults.NoContent();
         }
     }
 
-    private static async Task<IResult> GetExport(string userId, IGrainFactory grains, Pseudonymizer pseudonymizer, TimeProvider time)
+    private static async Task<IResult> GetExport(HttpRequest request, IGrainFactory grains, Pseudonymizer pseudonymizer, TimeProvider time)
     {
-        if (CheckUserId(userId, "Invalid request") is { } invalidId)
+        var (userId, invalidId) = ReadUserId(request, "Invalid request");
+        if (invalidId is not null)
         {
             return invalidId;
         }
-        var export = await User(grains, pseudonymizer, userId).Export();
+        var export = await User(grains, pseudonymizer, userId!).Export();
         if (export is null)
         {
             return TypedResults.Problem(
@@ -108,7 +111,7 @@ internal static class PrivacyEndpoints
                 detail: "Nothing is held about this user: no data was ever recorded for this id, or it was erased.");
         }
         return TypedResults.Ok(new UserExportResponse(
-            userId,
+            userId!,
             new SortedDictionary<string, string>(export.Profile.ToDictionary(), StringComparer.Ordinal),
             new ConsentResponse(export.Personalization),
             export.History
@@ -119,9 +122,10 @@ internal static class PrivacyEndpoints
     }
 
     private static async Task<IResult> PutConsent(
-        string userId, HttpRequest request, IGrainFactory grains, Pseudonymizer pseudonymizer, CancellationToken cancellationToken)
+        HttpRequest request, IGrainFactory grains, Pseudonymizer pseudonymizer, CancellationToken cancellationToken)
     {
-        if (CheckUserId(userId, "Invalid consent", "The consent was not changed.") is { } invalidId)
+        var (userId, invalidId) = ReadUserId(request, "Invalid consent", "The consent was not changed.");
+        if (invalidId is not null)
         {
             return invalidId;
         }
@@ -137,20 +141,21 @@ internal static class PrivacyEndpoints
             {
                 return invalid;
             }
-            await User(grains, pseudonymizer, userId).SetConsent(personalization!.Value);
+            await User(grains, pseudonymizer, userId!).SetConsent(personalization!.Value);
             return TypedResults.NoContent();
         }
     }
 
     private static async Task<IResult> DeleteUser(
-        string userId, HttpRequest request, IGrainFactory grains, Pseudonymizer pseudonymizer, ErasureReceiptHasher hasher)
+        HttpRequest request, IGrainFactory grains, Pseudonymizer pseudonymizer, ErasureReceiptHasher hasher)
     {
-        if (CheckUserId(userId, "Invalid request", "Nothing was erased.") is { } invalidId)
+        var (userId, invalidId) = ReadUserId(request, "Invalid request", "Nothing was erased.");
+        if (invalidId is not null)
         {
             return invalidId;
         }
         var salt = ErasureReceiptHasher.NewSalt();
-        var receipt = await User(grains, pseudonymizer, userId).Erase(new ErasureRequest(Guid.NewGuid(), salt, hasher.Hash(salt, userId)));
+        var receipt = await User(grains, pseudonymizer, userId!).Erase(new ErasureRequest(Guid.NewGuid(), salt, hasher.Hash(salt, userId!)));
         request.HttpContext.Response.Headers.Location = $"{request.PathBase}{AdminEndpoints.ReceiptPath(receipt.ReceiptId)}";
         return TypedResults.Ok(ToResponse(receipt));
     }

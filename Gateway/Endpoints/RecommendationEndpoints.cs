@@ -23,13 +23,12 @@ internal static class RecommendationEndpoints
     }
 
     private static async Task<IResult> GetRecommendations(
-        string userId,
         HttpRequest request,
         IGrainFactory grains,
         Pseudonymizer pseudonymizer)
     {
         var errors = new FieldErrors();
-        QueryParameters.CheckRouteId(userId, "userId", errors);
+        var userId = PathIds.Read(request.HttpContext, "userId", errors);
         var count = QueryParameters.ReadCount(request.Query, errors);
         var excludeSeen = QueryParameters.ReadBoolean(request.Query, "excludeSeen", errors);
         var mode = ReadMode(request.Query, errors);
@@ -41,7 +40,7 @@ internal static class RecommendationEndpoints
         }
 
         var result = await grains.GetGrain<IRecommenderGrain>(RecommenderKey).Recommend(
-            pseudonymizer.Pseudonymize(userId),
+            pseudonymizer.Pseudonymize(userId!),
             new RecommendationRequest(count, excludeSeen, category, exclude, mode));
         return TypedResults.Ok(new RecommendationsResponse(
             result.Items.Select(i => new RecommendedItemResponse(i.ItemId, i.Score, i.Because, ReasonName(i.Reason))).ToList(),

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace OrleansReco.Gateway.Validation;
 
-/// <summary>Validates a <c>POST /v1/admin/erasures/{receiptId}/verify</c> body: <c>{"userId": "..."}</c> under the id rules.</summary>
+/// <summary>Validates a <c>POST /v1/admin/erasures/{receiptId}/verify</c> body: <c>{"userId": "..."}</c> under the rules for ids in paths, as for every user id.</summary>
 internal static class ErasureVerifyParser
 {
     public const int MaxBodyBytes = 4 * 1024;
@@ -20,7 +20,7 @@ internal static class ErasureVerifyParser
         else
         {
             var properties = JsonFields.ReadObject(root, "", Allowed, errors);
-            userId = JsonFields.ReadId(properties, "userId", "", errors, required: true);
+            userId = JsonFields.ReadId(properties, "userId", "", errors, required: true, pathId: true);
         }
         return errors.Any
             ? (null, TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid request"))

@@ -71,8 +71,8 @@ internal static class EventBatchParser
             return;
         }
         var properties = JsonFields.ReadObject(element, path, Allowed, errors);
-        var userId = JsonFields.ReadId(properties, "userId", path, errors, required: true);
-        var itemId = JsonFields.ReadId(properties, "itemId", path, errors, required: true);
+        var userId = JsonFields.ReadId(properties, "userId", path, errors, required: true, pathId: true);
+        var itemId = JsonFields.ReadId(properties, "itemId", path, errors, required: true, pathId: true);
         var type = ReadType(properties, path, errors);
         var timestamp = ReadTimestamp(properties, path, now, errors);
         var eventId = JsonFields.ReadId(properties, "eventId", path, errors, required: false);

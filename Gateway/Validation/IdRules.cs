@@ -5,6 +5,16 @@ internal static class IdRules
 {
     public const int MaxLength = 128;
 
+    /// <summary>
+    /// Null when <paramref name="value"/> is a valid id that a URL path can carry, else why it is not. User and item
+    /// ids are addressed in paths (export, erasure, similar items...), so they follow this rule wherever they arrive:
+    /// an id accepted in an event must stay reachable by every endpoint that takes it in the path. Kestrel removes
+    /// the dot segments <c>.</c> and <c>..</c> (also as <c>%2E</c>) before routing, so no encoding of those two ids
+    /// reaches an endpoint; every other valid id can be percent-encoded (see <see cref="PathIds"/>).
+    /// </summary>
+    public static string? CheckPathId(string? value) =>
+        Check(value) ?? (value is "." or ".." ? "must not be '.' or '..', which a URL path cannot carry" : null);
+
     /// <summary>Null when <paramref name="value"/> is a valid id, else why it is not.</summary>
     public static string? Check(string? value)
     {

@@ -46,7 +46,9 @@ internal static class JsonFields
         }
     }
 
-    public static string? ReadId(Dictionary<string, JsonElement> properties, string name, string path, FieldErrors errors, bool required)
+    /// <param name="pathId">The id is one that endpoints take in their path (a user or item id): <see cref="IdRules.CheckPathId"/>.</param>
+    public static string? ReadId(
+        Dictionary<string, JsonElement> properties, string name, string path, FieldErrors errors, bool required, bool pathId = false)
     {
         var field = Join(path, name);
         if (!properties.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
@@ -62,7 +64,7 @@ internal static class JsonFields
         {
             return null;
         }
-        if (IdRules.Check(text) is { } problem)
+        if ((pathId ? IdRules.CheckPathId(text) : IdRules.Check(text)) is { } problem)
         {
             errors.Add(field, problem);
             return null;

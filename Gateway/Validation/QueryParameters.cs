@@ -83,14 +83,6 @@ internal static class QueryParameters
         return ids.Distinct(StringComparer.Ordinal).ToList();
     }
 
-    public static void CheckRouteId(string value, string name, FieldErrors errors)
-    {
-        if (IdRules.Check(value) is { } problem)
-        {
-            errors.Add(name, problem);
-        }
-    }
-
     /// <summary>A GUID in the one form the API hands out (<c>D</c>: 32 hex digits in 8-4-4-4-12 groups).</summary>
     public static Guid ReadRouteGuid(string value, string name, FieldErrors errors)
     {

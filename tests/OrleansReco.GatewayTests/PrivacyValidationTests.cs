@@ -252,6 +252,7 @@ public sealed class PrivacyValidationTests(GatewayFixture fixture)
     [InlineData("numeric userId", """{"userId":42}""")]
     [InlineData("empty userId", """{"userId":""}""")]
     [InlineData("control character", """{"userId":"a\u0001b"}""")]
+    [InlineData("userId no path can carry", """{"userId":".."}""")]
     [InlineData("unknown field", """{"userId":"someone","hash":"00"}""")]
     [InlineData("array body", """["someone"]""")]
     [InlineData("malformed JSON", """{"userId":""")]

@@ -41,6 +41,7 @@ public sealed class TsvEventReaderTests
             "u3\ti4\tfive\t1291191963",         // rating not a number
             "u3\ti4\t1\tyesterday",             // timestamp not a number
             new string('u', 129) + "\ti4\t1\t1", // id too long
+            "..\ti4\t1\t1",                    // an id no path can carry
             "u3\ti4\t1\t-5",                    // before 1970
         ]).ToList();
 
@@ -50,8 +51,8 @@ public sealed class TsvEventReaderTests
             new StorefrontEvent("u2", "i2", StorefrontEventType.Cart, DateTimeOffset.FromUnixTimeMilliseconds(1291191961500)),
             new StorefrontEvent("u1", "i3", StorefrontEventType.View, DateTimeOffset.FromUnixTimeSeconds(1291191962)),
         ], events);
-        Assert.Equal(8, reader.LinesRead);
-        Assert.Equal(5, reader.Malformed);
+        Assert.Equal(9, reader.LinesRead);
+        Assert.Equal(6, reader.Malformed);
         Assert.Equal(6, reader.FirstMalformedLine);
     }
 
