@@ -8,6 +8,7 @@ using OrleansReco.Gateway.Health;
 using OrleansReco.Gateway.OpenApi;
 using OrleansReco.Gateway.Privacy;
 using OrleansReco.Gateway.RateLimiting;
+using OrleansReco.Grains.Interfaces.Logging;
 
 namespace OrleansReco.Gateway;
 
@@ -69,6 +70,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddLogging(logging => logging
             .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning)
             .AddFilter("Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Warning));
+        // The Orleans client names the user grain (its key a pseudonym) when a call times out or is rejected.
+        services.AddGrainKeyRedaction();
         return services;
     }
 

@@ -7,6 +7,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansReco.Grains.Embeddings;
 using OrleansReco.Grains.Interfaces;
+using OrleansReco.Grains.Interfaces.Logging;
 using OrleansReco.Grains.Model;
 using OrleansReco.Grains.Privacy;
 using OrleansReco.Grains.Storage;
@@ -59,6 +60,8 @@ public static class RecoSiloBuilderExtensions
         Action<ModelOptions>? configureModel = null)
     {
         var services = silo.Services;
+        // Orleans names user grains, whose keys are pseudonyms, in its warnings and errors: none reaches a log unredacted.
+        services.AddGrainKeyRedaction();
         // One activation per grain across a silo's crash too. The default in-cluster directory loses the dead silo's
         // entries, so the grains they named deactivate elsewhere while calls already start new activations: an outgoing
         // shopper activation could drop a change from its row (letting the items forget its id) while the new one

@@ -17,7 +17,8 @@ namespace OrleansReco.Grains.Storage;
 /// </summary>
 /// <remarks>
 /// Logs name the grain type and state name only. The grain key (a user pseudonym for user grains) and the
-/// table keys derived from it are never logged.
+/// table keys derived from it are never logged here; Orleans' own error for a failed operation names the grain and
+/// carries the exception, and reaches the logs redacted (<see cref="Interfaces.Logging.GrainKeyRedaction"/>).
 /// </remarks>
 public sealed partial class AzureTableGrainStorage : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {

@@ -13,7 +13,8 @@ namespace OrleansReco.Grains.Users;
 /// Every change of the history goes the same way: plan the item changes from the history before and after, write
 /// history and changes (the outbox) in one state write, the acknowledgement point, then deliver the changes to the
 /// item grains behind the answer (<see cref="UserOutbox"/>). Between calls the grain holds its state as stored (the
-/// history packed), and readers see only what was written. The grain key is a pseudonym; it is never logged.
+/// history packed), and readers see only what was written. The grain key is a pseudonym: this grain never logs it,
+/// and Orleans' messages that name the grain reach the logs redacted (<see cref="Interfaces.Logging.GrainKeyRedaction"/>).
 /// Storage holds the state only sealed under the user's data key (<see cref="UserDataVault"/>).
 /// </summary>
 public sealed class UserGrain(

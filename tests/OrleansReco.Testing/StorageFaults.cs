@@ -84,6 +84,9 @@ public sealed class StorageFaults
         return false;
     }
 
+    /// <summary>Quotes the grain, as a storage service's error can quote the row it failed on.</summary>
+    private static InvalidOperationException StateFault(GrainId grainId) => new($"{Message} Grain: {grainId}.");
+
     private sealed class FailingGrainStorage(IGrainStorage inner, StorageFaults faults) : IGrainStorage
     {
         public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
@@ -98,7 +101,7 @@ public sealed class StorageFaults
             }
             if (Take(faults._stateWrites, key))
             {
-                throw new InvalidOperationException(Message);
+                throw StateFault(grainId);
             }
             faults._stateWritesSeen.AddOrUpdate(key, 1, (_, count) => count + 1);
             await inner.WriteStateAsync(stateName, grainId, grainState);
@@ -106,7 +109,7 @@ public sealed class StorageFaults
 
         public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
             Take(faults._stateClears, grainId.Key.ToString()!)
-                ? Task.FromException(new InvalidOperationException(Message))
+                ? Task.FromException(StateFault(grainId))
                 : inner.ClearStateAsync(stateName, grainId, grainState);
     }
 
