@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansReco.Gateway.Auth;
+using OrleansReco.Gateway.Endpoints;
 using OrleansReco.Gateway.Errors;
 using OrleansReco.Gateway.Health;
 using OrleansReco.Gateway.OpenApi;
@@ -33,6 +34,11 @@ public static class GatewayServiceCollectionExtensions
                 $"{RateLimitOptions.SectionName}: TokenLimit, TokensPerPeriod and ReplenishmentPeriod must be positive.")
             .Validate(o => o.AuthFailureLimit > 0 && o.AuthFailureWindow > TimeSpan.Zero,
                 $"{RateLimitOptions.SectionName}: AuthFailureLimit and AuthFailureWindow must be positive.")
+            .ValidateOnStart();
+
+        services.AddOptions<StorefrontOptions>()
+            .Bind(configuration.GetSection(StorefrontOptions.SectionName))
+            .Validate(o => o.RequestTimeout > TimeSpan.Zero, $"{StorefrontOptions.SectionName}:RequestTimeout must be positive.")
             .ValidateOnStart();
 
         services.TryAddSingleton<ApiKeyStore>();

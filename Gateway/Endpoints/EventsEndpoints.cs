@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using OrleansReco.Gateway.Auth;
 using OrleansReco.Gateway.Contracts;
 using OrleansReco.Gateway.Privacy;
@@ -28,6 +29,7 @@ internal static class EventsEndpoints
         IGrainFactory grains,
         Pseudonymizer pseudonymizer,
         TimeProvider time,
+        IOptions<StorefrontOptions> storefront,
         CancellationToken cancellationToken)
     {
         var (document, problem) = await JsonBody.ReadAsync(request, cancellationToken);
@@ -56,8 +58,8 @@ internal static class EventsEndpoints
             }
 
             // Different users are independent grains, so their writes run in parallel; 202 waits for all of them
-            // because acknowledged means durable.
-            await Task.WhenAll(byUser.Select(pair => grains.GetGrain<IUserGrain>(pair.Key).Record(pair.Value)));
+            // because acknowledged means durable. Past the storefront's timeout the answer is a 503: the writes may still land.
+            await storefront.Value.Within(Task.WhenAll(byUser.Select(pair => grains.GetGrain<IUserGrain>(pair.Key).Record(pair.Value))));
             return TypedResults.Accepted((string?)null, new EventsAccepted(events!.Count));
         }
     }

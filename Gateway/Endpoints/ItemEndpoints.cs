@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using OrleansReco.Gateway.Auth;
 using OrleansReco.Gateway.Contracts;
 using OrleansReco.Gateway.Validation;
@@ -37,7 +38,7 @@ internal static class ItemEndpoints
             .WithSummary("Create or replace an item's catalogue data.");
     }
 
-    private static async Task<IResult> GetPopular(HttpRequest request, IGrainFactory grains)
+    private static async Task<IResult> GetPopular(HttpRequest request, IGrainFactory grains, IOptions<StorefrontOptions> storefront)
     {
         var errors = new FieldErrors();
         var count = QueryParameters.ReadCount(request.Query, errors);
@@ -46,12 +47,12 @@ internal static class ItemEndpoints
         {
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid request");
         }
-        var items = await grains.GetGrain<IRecommenderGrain>(0).Popular(count, category);
+        var items = await storefront.Value.Within(grains.GetGrain<IRecommenderGrain>(0).Popular(count, category));
         return TypedResults.Ok(new PopularItemsResponse(
             items.Select(i => new PopularItemResponse(i.ItemId, i.Score, i.Category)).ToList()));
     }
 
-    private static async Task<IResult> GetSimilar(HttpRequest request, IGrainFactory grains)
+    private static async Task<IResult> GetSimilar(HttpRequest request, IGrainFactory grains, IOptions<StorefrontOptions> storefront)
     {
         var errors = new FieldErrors();
         var itemId = PathIds.Read(request.HttpContext, "itemId", errors);
@@ -60,7 +61,7 @@ internal static class ItemEndpoints
         {
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid request");
         }
-        var neighbours = await grains.GetGrain<IItemGrain>(itemId!).GetNeighbours(count);
+        var neighbours = await storefront.Value.Within(grains.GetGrain<IItemGrain>(itemId!).GetNeighbours(count));
         return TypedResults.Ok(new SimilarItemsResponse(
             itemId!,
             neighbours.Select(n => new SimilarItemResponse(n.ItemId, n.Similarity, n.Support, n.Category)).ToList()));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using OrleansReco.Gateway.Auth;
 using OrleansReco.Gateway.Contracts;
 using OrleansReco.Gateway.Privacy;
@@ -25,7 +26,8 @@ internal static class RecommendationEndpoints
     private static async Task<IResult> GetRecommendations(
         HttpRequest request,
         IGrainFactory grains,
-        Pseudonymizer pseudonymizer)
+        Pseudonymizer pseudonymizer,
+        IOptions<StorefrontOptions> storefront)
     {
         var errors = new FieldErrors();
         var userId = PathIds.Read(request.HttpContext, "userId", errors);
@@ -39,9 +41,9 @@ internal static class RecommendationEndpoints
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid request");
         }
 
-        var result = await grains.GetGrain<IRecommenderGrain>(RecommenderKey).Recommend(
+        var result = await storefront.Value.Within(grains.GetGrain<IRecommenderGrain>(RecommenderKey).Recommend(
             pseudonymizer.Pseudonymize(userId!),
-            new RecommendationRequest(count, excludeSeen, category, exclude, mode));
+            new RecommendationRequest(count, excludeSeen, category, exclude, mode)));
         return TypedResults.Ok(new RecommendationsResponse(
             result.Items.Select(i => new RecommendedItemResponse(i.ItemId, i.Score, i.Because, ReasonName(i.Reason))).ToList(),
             result.Personalized));

@@ -10,6 +10,9 @@ public sealed class GatewayFixture : IAsyncLifetime
 {
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
+    /// <summary>Storage the tests can hold or fail per grain (memory storage otherwise).</summary>
+    public StorageFaults StorageFaults { get; } = new();
+
     public GatewayHost Gateway { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.Client;
@@ -19,7 +22,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddRecoForTests();
+            silo.AddRecoForTests(faults: StorageFaults);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
