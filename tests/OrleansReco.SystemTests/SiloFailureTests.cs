@@ -67,6 +67,11 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         _silos[1].Kill();
         await Drive(log, eventsPerClient: 60);
         var whileDown = log.Acknowledged - beforeKill;
+        // Restarted before the cluster declared it dead, the silo's old and new incarnations would share its port below.
+        await Readiness.Until(
+            "the killed silo to be declared dead",
+            async () => !(await _reader.ActiveSiloPorts()).Contains(_siloPorts[1]),
+            StartTimeout);
         _silos[1].Start();
         await Readiness.Until(
             "the restarted silo to rejoin",
