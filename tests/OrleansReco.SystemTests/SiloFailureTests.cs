@@ -82,12 +82,13 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         var attempts = log.Snapshot();
         var missing = await AcknowledgedButMissing(attempts);
         var (above, below) = await CountsThatDifferFromARecount();
+        var outage = log.LongestOutage();
         string[] report =
         [
             "Silo failure test (3 silo processes, SIGKILL of one mid-traffic, then restart):",
             $"  events sent: {attempts.Count}, acknowledged: {log.Acknowledged}, in doubt: {attempts.Count - log.Acknowledged}",
             $"  acknowledged while a silo was down: {whileDown}",
-            $"  longest outage seen by one shopper: {log.LongestOutage().TotalSeconds:F1} s",
+            $"  longest outage seen by one shopper: {outage.Length.TotalSeconds:F1} s ({TrafficLog.Describe(outage.Attempts)})",
             $"  acknowledged-but-missing events: {missing}",
             $"  item counts above a recount (applied twice): {above}, below it (lost): {below}",
         ];
@@ -119,6 +120,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var started = DateTime.UtcNow;
         var outcome = Outcome.InDoubt;
+        var status = 0;
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, _baseUrl + "/v1/events")
@@ -127,6 +129,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
             };
             request.Headers.Add("X-Api-Key", "storefront-dev-key");
             using var response = await _http.SendAsync(request);
+            status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode) outcome = Outcome.Acknowledged;
             else if ((int)response.StatusCode < 500) throw new InvalidOperationException($"The gateway refused a valid event: {response.StatusCode}");
         }
@@ -134,7 +137,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         {
             // No answer: the event may or may not have been recorded.
         }
-        return new EventAttempt(user, item, outcome, started, DateTime.UtcNow);
+        return new EventAttempt(user, item, outcome, started, DateTime.UtcNow, status);
     }
 
     private async Task<int> AcknowledgedButMissing(IReadOnlyList<EventAttempt> attempts)
