@@ -64,14 +64,20 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
 
         await Drive(log, eventsPerClient: 40);
         var beforeKill = log.Acknowledged;
+        var killedAt = DateTime.UtcNow;
         _silos[1].Kill();
+        // Restarted before the cluster declared it dead, the silo's old and new incarnations would share its port below.
+        var declaredDead = Task.Run(async () =>
+        {
+            await Readiness.Until(
+                "the killed silo to be declared dead",
+                async () => !(await _reader.ActiveSiloPorts()).Contains(_siloPorts[1]),
+                StartTimeout);
+            return DateTime.UtcNow - killedAt;
+        });
         await Drive(log, eventsPerClient: 60);
         var whileDown = log.Acknowledged - beforeKill;
-        // Restarted before the cluster declared it dead, the silo's old and new incarnations would share its port below.
-        await Readiness.Until(
-            "the killed silo to be declared dead",
-            async () => !(await _reader.ActiveSiloPorts()).Contains(_siloPorts[1]),
-            StartTimeout);
+        var detection = await declaredDead;
         _silos[1].Start();
         await Readiness.Until(
             "the restarted silo to rejoin",
@@ -88,6 +94,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
             "Silo failure test (3 silo processes, SIGKILL of one mid-traffic, then restart):",
             $"  events sent: {attempts.Count}, acknowledged: {log.Acknowledged}, in doubt: {attempts.Count - log.Acknowledged}",
             $"  acknowledged while a silo was down: {whileDown}",
+            $"  killed silo declared dead after: {detection.TotalSeconds:F1} s",
             $"  longest outage seen by one shopper: {outage.Length.TotalSeconds:F1} s ({TrafficLog.Describe(outage.Attempts)})",
             $"  acknowledged-but-missing events: {missing}",
             $"  item counts above a recount (applied twice): {above}, below it (lost): {below}",
