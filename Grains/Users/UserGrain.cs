@@ -62,9 +62,9 @@ public sealed class UserGrain(
         if (_data.Outbox.Count > 0)
         {
             _outbox.Restore(_data.Outbox, History().Contributions());
-            // A write before any redelivery fences off an earlier activation that may still be running (the directory
-            // loses a dead silo's entries, and their grains elsewhere deactivate while a call already made this one). Its
-            // later writes now fail on the ETag, so it can no longer drop a change from the row and tell the items to
+            // A write before any redelivery fences off an earlier activation that may still be running (on a silo cut off
+            // from the cluster but not yet stopped; the distributed directory prevents the rest). Its later writes now
+            // fail on the ETag, so it can no longer drop a change from the row and tell the items to
             // forget its id while this activation delivers that change again: the items would apply it twice. Had it
             // dropped one before, this write fails instead, and the next activation reads the row without it.
             await Save(_data.Copy());
