@@ -14,17 +14,38 @@ internal static class JsonFields
         var properties = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
         foreach (var property in element.EnumerateObject())
         {
-            var field = Join(path, property.Name);
-            if (!allowed.Contains(property.Name))
+            if (NameOf(property) is not { } name)
+            {
+                errors.Add(path.Length == 0 ? "$" : path, "has a property name that is not valid Unicode");
+                continue;
+            }
+            var field = Join(path, name);
+            if (!allowed.Contains(name))
             {
                 errors.Add(field, "is not a known property");
             }
-            else if (!properties.TryAdd(property.Name, property.Value))
+            else if (!properties.TryAdd(name, property.Value))
             {
                 errors.Add(field, "is given more than once");
             }
         }
         return properties;
+    }
+
+    /// <summary>
+    /// The property's name, or null when it is not valid Unicode: a JSON escape such as <c>\ud800</c> in a name
+    /// cannot be turned into a string, and reading <see cref="JsonProperty.Name"/> would throw (a 500).
+    /// </summary>
+    public static string? NameOf(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A string value, or null with an error; JSON escapes can encode text that is not valid UTF-16.</summary>

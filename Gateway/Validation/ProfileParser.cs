@@ -56,13 +56,13 @@ internal static class ProfileParser
         foreach (var property in value.EnumerateObject())
         {
             index++;
-            if (!IsSafeName(property.Name))
+            if (JsonFields.NameOf(property) is not { } name || !IsSafeName(name))
             {
                 errors.Add("attributes", $"attribute {index}: names must be 1 to {MaxNameLength} characters of A-Z, a-z, 0-9, '_', '-' and '.'");
                 continue;
             }
-            var field = JsonFields.Join("attributes", property.Name);
-            if (attributes.ContainsKey(property.Name))
+            var field = JsonFields.Join("attributes", name);
+            if (attributes.ContainsKey(name))
             {
                 errors.Add(field, "is given more than once");
                 continue;
@@ -77,7 +77,7 @@ internal static class ProfileParser
                 errors.Add(field, problem);
                 continue;
             }
-            attributes[property.Name] = text;
+            attributes[name] = text;
         }
         return attributes;
     }
