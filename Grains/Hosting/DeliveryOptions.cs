@@ -9,11 +9,12 @@ public sealed class DeliveryOptions
     public const string SectionName = "Reco:Delivery";
 
     /// <summary>
-    /// An item or index shard writes what reached it at most once per interval (clock-aligned, so a silo's grains write
-    /// together and share storage requests), however many changes arrive. A change counts as delivered once a written
-    /// checkpoint holds it, so this is also about how long a delivery takes (an erasure answers after one to two
-    /// intervals); readers see a change as soon as it is applied, whatever the interval. Two seconds rather than one
-    /// halved the item writes per event of a busy shop (docs/performance.md). Zero: write at once (tests).
+    /// An item or index shard writes what reached it at most once per interval, however many changes arrive. The
+    /// interval is aligned on the clock at a phase per aggregate partition: the grains of one partition write together
+    /// and share storage requests, and the partitions take turns through the interval. A change counts as delivered
+    /// once a written checkpoint holds it, so this is also about how long a delivery takes (an erasure answers after
+    /// one to two intervals); readers see a change as soon as it is applied, whatever the interval. Two seconds rather
+    /// than one halved the item writes per event of a busy shop (docs/performance.md). Zero: write at once (tests).
     /// </summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(2);
 

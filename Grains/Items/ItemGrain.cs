@@ -63,10 +63,11 @@ public sealed class ItemGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _rows = new AggregateRows<ItemHeader>(store, new RowOwner("item", ItemId), heads, _coOccurrence, _deliveries);
+        var owner = new RowOwner("item", ItemId);
+        _rows = new AggregateRows<ItemHeader>(store, owner, heads, _coOccurrence, _deliveries);
         await _rows.LoadAsync();
         _aggregates = new ItemAggregates(Header.Occurrence, _coOccurrence.Current, Header.PopularityMilliWeights);
-        _checkpoints = new CheckpointSchedule(time, delivery.Value.CheckpointInterval, delivery.Value.CheckpointChanges, Checkpoint, DeactivateOnIdle);
+        _checkpoints = new CheckpointSchedule(time, delivery.Value.CheckpointInterval, store.CheckpointPhase(owner), delivery.Value.CheckpointChanges, Checkpoint, DeactivateOnIdle);
         _neighbourhood = new ItemNeighbourhoodCache(_options, GrainFactory);
         // An activation that ended without its last checkpoint may have reported stats (and versions) its rows never
         // held, or held rows whose report never arrived: start above any version it can have given, and report what

@@ -32,9 +32,10 @@ public sealed class ItemIndexShardGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _rows = new AggregateRows<IndexShardHeader>(store, new RowOwner("index", this.GetPrimaryKeyLong().ToString(System.Globalization.CultureInfo.InvariantCulture)), heads, _items);
+        var owner = new RowOwner("index", this.GetPrimaryKeyLong().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _rows = new AggregateRows<IndexShardHeader>(store, owner, heads, _items);
         await _rows.LoadAsync();
-        _checkpoints = new CheckpointSchedule(time, delivery.Value.CheckpointInterval, delivery.Value.CheckpointChanges, _rows.CheckpointAsync, DeactivateOnIdle);
+        _checkpoints = new CheckpointSchedule(time, delivery.Value.CheckpointInterval, store.CheckpointPhase(owner), delivery.Value.CheckpointChanges, _rows.CheckpointAsync, DeactivateOnIdle);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -95,6 +95,11 @@ public sealed partial class AzureTableAggregateRowStore : IAggregateRowStore, IL
         // A kind holds no '|', so the joined string is distinct per owner (not that a hash needs it).
         (int)(ShardPlacement.Fnv1a(owner.Kind + "|" + owner.Key) % (uint)partitions);
 
+    /// <summary>The owners of one partition share transactions, so they write together; the partitions take turns.</summary>
+    public double CheckpointPhase(RowOwner owner) => Phase(owner, _partitions.Length);
+
+    internal static double Phase(RowOwner owner, int partitions) => (double)Bucket(owner, partitions) / partitions;
+
     internal static string RowPrefix(RowOwner owner) => TableKeyEncoder.OwnerRowPrefix(owner.Kind, owner.Key, AggregateRowRules.MaxNameLength);
 
     public async Task<OwnerRows> ReadAsync(RowOwner owner, CancellationToken cancellationToken = default)

@@ -3,11 +3,13 @@ using OrleansReco.Grains.Interfaces;
 namespace OrleansReco.Grains.Storage;
 
 /// <summary>
-/// When an aggregate grain writes: changes collect in the open checkpoint, which is written at the next multiple of
-/// the interval (aligned on the clock, so the checkpoints of all grains of a silo fall together and share storage
-/// requests), sooner once enough has changed or a caller is in a hurry; one checkpoint at a time. Callers hold the
-/// receipt of the checkpoint their change is in and learn when it is durable. A failed checkpoint leaves the grain's
-/// memory ahead of storage: every waiter of it and of later ones fails and <c>onFailure</c> (deactivation) runs.
+/// When an aggregate grain writes: changes collect in the open checkpoint, which is written at the grain's next turn
+/// in the interval, sooner once enough has changed or a caller is in a hurry; one checkpoint at a time. Turns are
+/// aligned on the clock at the grain's phase: grains of one phase write together and share storage requests, and the
+/// phases spread a silo's checkpoints over the interval (all at one instant, they stalled every request of the silo
+/// while they ran). Callers hold the receipt of the checkpoint their change is in and learn when it is durable. A
+/// failed checkpoint leaves the grain's memory ahead of storage: every waiter of it and of later ones fails and
+/// <c>onFailure</c> (deactivation) runs.
 /// Runs on the grain's scheduler: no locks.
 /// <para>
 /// The wait for the next boundary is a delay on the grain's scheduler, not an Orleans grain timer: a timer's tick is a
@@ -19,6 +21,7 @@ public sealed class CheckpointSchedule
 {
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
+    private readonly long _phaseTicks;
     private readonly int _changesPerCheckpoint;
     private readonly Func<Task> _checkpoint;
     private readonly Action _onFailure;
@@ -35,11 +38,15 @@ public sealed class CheckpointSchedule
     private int _changes;
     private Exception? _failure;
 
+    /// <param name="phase">Where in each interval this grain writes, as a fraction of it in [0, 1) (<see cref="IAggregateRowStore.CheckpointPhase"/>).</param>
     /// <param name="changesPerCheckpoint">How much change (as the grain counts it) makes a checkpoint go before its time.</param>
-    public CheckpointSchedule(TimeProvider time, TimeSpan interval, int changesPerCheckpoint, Func<Task> checkpoint, Action onFailure)
+    public CheckpointSchedule(TimeProvider time, TimeSpan interval, double phase, int changesPerCheckpoint, Func<Task> checkpoint, Action onFailure)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(phase);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(phase, 1.0);
         _time = time;
         _interval = interval;
+        _phaseTicks = (long)(interval.Ticks * phase);
         _changesPerCheckpoint = changesPerCheckpoint;
         _checkpoint = checkpoint;
         _onFailure = onFailure;
@@ -122,9 +129,14 @@ public sealed class CheckpointSchedule
             return; // a running checkpoint arms the next one when it ends
         }
         _armed = true;
-        var ticks = _interval.Ticks;
-        var due = ticks <= 0 ? TimeSpan.Zero : TimeSpan.FromTicks(ticks - _time.GetUtcNow().UtcTicks % ticks);
-        _ = RunAtBoundary(due, ++_arming);
+        _ = RunAtBoundary(DueIn(_time.GetUtcNow(), _interval, _phaseTicks), ++_arming);
+    }
+
+    /// <summary>How long from <paramref name="now"/> to the next point <paramref name="phaseTicks"/> past a multiple of the interval.</summary>
+    internal static TimeSpan DueIn(DateTimeOffset now, TimeSpan interval, long phaseTicks)
+    {
+        var ticks = interval.Ticks;
+        return ticks <= 0 ? TimeSpan.Zero : TimeSpan.FromTicks(ticks - (now.UtcTicks - phaseTicks) % ticks);
     }
 
     private static CheckpointLostException FailedActivation(Exception failure) =>

@@ -38,6 +38,13 @@ public interface IAggregateRowStore
     /// <summary>The largest row, head or other, that a commit may hold, in bytes.</summary>
     int MaxRowBytes { get; }
 
+    /// <summary>
+    /// Where in each checkpoint interval <paramref name="owner"/> writes, as a fraction of the interval in [0, 1).
+    /// Owners whose commits can share a request have the same phase; the others are spread over the interval, so
+    /// that a silo's checkpoints do not all reach the table service (and take the silo's CPU) in the same instant.
+    /// </summary>
+    double CheckpointPhase(RowOwner owner);
+
     Task<OwnerRows> ReadAsync(RowOwner owner, CancellationToken cancellationToken = default);
 
     /// <summary>Writes <paramref name="commit"/>; returns the head's new ETag.</summary>

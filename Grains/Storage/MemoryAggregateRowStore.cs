@@ -32,6 +32,10 @@ public sealed class MemoryAggregateRowStore : IAggregateRowStore
 
     public int MaxRowBytes => AggregateRowRules.MaxRowBytes;
 
+    /// <summary>Spread as the table store's default partitions are, so that a test silo's checkpoints come in the same waves.</summary>
+    public double CheckpointPhase(RowOwner owner) =>
+        AzureTableAggregateRowStore.Phase(owner, AggregateRowStoreOptions.DefaultPartitions);
+
     // Failures come back in the task, as from the table store, never thrown by the call itself.
     public Task<OwnerRows> ReadAsync(RowOwner owner, CancellationToken cancellationToken = default) =>
         Run(() => Read(owner, cancellationToken), cancellationToken);

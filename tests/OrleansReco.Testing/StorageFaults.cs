@@ -117,6 +117,8 @@ public sealed class StorageFaults
     {
         public int MaxRowBytes => inner.MaxRowBytes;
 
+        public double CheckpointPhase(RowOwner owner) => inner.CheckpointPhase(owner);
+
         public Task<OwnerRows> ReadAsync(RowOwner owner, CancellationToken cancellationToken = default) =>
             inner.ReadAsync(owner, cancellationToken);
 
