@@ -6,8 +6,9 @@
 # shoppers and 1,000 items): starts the product as ./run.sh does (one process, silo and API), with its table
 # endpoint pointing at the counting proxy (tests/load/table-counter.mjs), seeds the shop, trains the model, then:
 #   a) single events (one per POST, each with an eventId), closed loop on 8 connections, alternating with the limit
-#      (limit, product, limit, product): an endpoint (tests/OrleansReco.Benchmarks one-write) that per request
-#      writes one row the size of a shopper's stored row to the same Azurite through the same proxy and answers 202;
+#      (product, limit, product, limit): an endpoint (tests/OrleansReco.Benchmarks one-write) that per request
+#      writes one row to the same Azurite through the same proxy and answers 202, the row as large as the product's
+#      user-row writes were in the product phase just before;
 #   b) the 80/20 storefront mix: recommendations closed loop on 8 connections, and the same events on 8 more, paced
 #      to a quarter of the recommendations' rate (tests/load/lib.sh, mix_event_delay).
 # Every phase prints acknowledged events, events/s, p50/p99, and table requests and bytes per acknowledged event, in
@@ -16,8 +17,8 @@
 # Environment: RECO_COST_USERS (2000), RECO_COST_ITEMS (1000), RECO_COST_HISTORIES ("30 200"),
 #   RECO_COST_CONNECTIONS (8), RECO_COST_IDLE_MS (3000), RECO_COST_IDLE_TIMEOUT (120 s: a build that never lets
 #   storage idle is reported and counted until then rather than waited for),
-#   RECO_COST_ROW_BYTES (request bytes of the limit's row write; by default measured from the product's user-row
-#   writes during a warm-up), RECO_LOAD_BUILD=0 (skip the build), RECO_LOAD_TIMEOUT (wrk's timeout, 10 s).
+#   RECO_COST_ROW_BYTES (request bytes of the limit's row write; by default the mean of the product's user-row
+#   writes in the product phase before it), RECO_LOAD_BUILD=0 (skip the build), RECO_LOAD_TIMEOUT (wrk's timeout, 10 s).
 # Only 127.0.0.1, on free ports (so it runs beside ./run.sh); stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -95,42 +96,40 @@ for history in $histories; do
   train_model "$product"
   wait_idle
 
-  # Warm-up, uncounted in the phases: single events, from which the size of a shopper's row write is measured.
-  curl -s -X POST "$counter/__reset" >/dev/null
+  # Warm-up, uncounted in the phases: single events.
   RECO_WRK_MODE=events run_wrk "$conns" "$warm_seconds" "$product" >/dev/null
-  wait_idle
-  curl -s "$counter/__counts" >"$work/counts.json"
-  row_bytes="${RECO_COST_ROW_BYTES:-$(node tests/load/cost-report.mjs "$work/counts.json" --row-bytes user)}"
-  how="mean request bytes of the product's user-row writes over a ${warm_seconds} s warm-up of single events"
-  if [ -n "${RECO_COST_ROW_BYTES:-}" ]; then how="RECO_COST_ROW_BYTES"; fi
-  if [ "$row_bytes" = 0 ]; then
-    # No user-row write seen (a layout this script does not know): README's user-bytes figure, ~39 bytes an item,
-    # in base64 with the row's envelope.
-    row_bytes=$(( (39 * history + 100) * 4 / 3 + 150 )); how="estimated from README's user-bytes figures: no user-row write seen"
-  fi
-  echo "  a shopper's row write: $(thousands "$row_bytes") request bytes ($how)"
 
-  one_port="$(free_port)"
-  setsid dotnet "$bench_dll" one-write --port "$one_port" --connection-string "$(connection_string "$counter_port")" \
-    --body-bytes "$row_bytes" >>"$work/one-write.log" 2>&1 &
-  one_pid=$!; started_pids+=("$one_pid")
-  wait_until 60 "the one-write endpoint" port_open "$one_port"
-  limit="http://127.0.0.1:$one_port"
-  RECO_WRK_MODE=events run_wrk "$conns" "$warm_seconds" "$limit" >/dev/null
-
+  # The limit's row is as large as the product's user-row writes were in the product phase just before it: a shop's
+  # rows grow while it runs (histories fill towards 200 items, event ids are kept 24 hours), so a size taken once at
+  # the start gave the limit rows 2-3x smaller than the product's by the measured phases.
   rates=()
   for run in 1 2; do
-    echo "-- limit, run $run: one row write per POST, $conns connections, ${seconds} s"
-    counted_phase "limit $run" "$limit"
-    rates+=("$(field events_per_s "$result")")
     echo "-- product, run $run: single events (one per POST, with eventIds), $conns connections, ${seconds} s"
     counted_phase "product single $run" "$product"
     rates+=("$(field events_per_s "$result")")
+    row_bytes="${RECO_COST_ROW_BYTES:-$(node tests/load/cost-report.mjs "$work/counts.json" --row-bytes user)}"
+    how="the mean request bytes of the product's user-row writes in run $run"
+    if [ -n "${RECO_COST_ROW_BYTES:-}" ]; then how="RECO_COST_ROW_BYTES"; fi
+    if [ "$row_bytes" = 0 ]; then
+      # No user-row write seen (a layout this script does not know): README's user-bytes figure, ~39 bytes an item,
+      # in base64 with the row's envelope.
+      row_bytes=$(( (39 * history + 100) * 4 / 3 + 150 )); how="estimated from README's user-bytes figures: no user-row write seen"
+    fi
+    one_port="$(free_port)"
+    setsid dotnet "$bench_dll" one-write --port "$one_port" --connection-string "$(connection_string "$counter_port")" \
+      --body-bytes "$row_bytes" >>"$work/one-write.log" 2>&1 &
+    one_pid=$!; started_pids+=("$one_pid")
+    wait_until 60 "the one-write endpoint" port_open "$one_port"
+    limit="http://127.0.0.1:$one_port"
+    RECO_WRK_MODE=events run_wrk "$conns" "$warm_seconds" "$limit" >/dev/null
+    echo "-- limit, run $run: one row write of $(thousands "$row_bytes") request bytes ($how) per POST, $conns connections, ${seconds} s"
+    counted_phase "limit $run" "$limit"
+    rates+=("$(field events_per_s "$result")")
+    stop_pid "$one_pid"
   done
-  awk -v l1="${rates[0]}" -v p1="${rates[1]}" -v l2="${rates[2]}" -v p2="${rates[3]}" 'BEGIN {
+  awk -v p1="${rates[0]}" -v l1="${rates[1]}" -v p2="${rates[2]}" -v l2="${rates[3]}" 'BEGIN {
     printf "  product / limit, single events/s: run 1 %.3f, run 2 %.3f; both runs %.3f\n",
       (l1 > 0 ? p1 / l1 : 0), (l2 > 0 ? p2 / l2 : 0), (l1 + l2 > 0 ? (p1 + p2) / (l1 + l2) : 0) }'
-  stop_pid "$one_pid"
 
   delay_ms="$(mix_event_delay "$product" "$conns" "$mix_warm_seconds")"
   echo "-- product: 80/20 mix, recommendations on $conns connections, events on $conns connections paced at ${delay_ms} ms, ${seconds} s"
