@@ -7,8 +7,8 @@ using OrleansReco.Grains.Interfaces;
 namespace OrleansReco.Gateway.Errors;
 
 /// <summary>
-/// Maps failures that a retry can fix (cluster unreachable, call timed out, storage unreachable or a write conflict, a
-/// grain's <see cref="TransientFailureException"/>) to 503 with Retry-After, and malformed HTTP to its 4xx. Everything else falls through to the default 500 problem: a bug.
+/// Maps failures that a retry can fix (cluster unreachable, call timed out or cancelled, storage unreachable or a write
+/// conflict, a grain's <see cref="TransientFailureException"/>) to 503 with Retry-After, and malformed HTTP to its 4xx. Everything else falls through to the default 500 problem: a bug.
 /// </summary>
 internal sealed class ClusterUnavailableExceptionHandler(ILogger<ClusterUnavailableExceptionHandler> logger) : IExceptionHandler
 {
@@ -57,7 +57,10 @@ internal sealed class ClusterUnavailableExceptionHandler(ILogger<ClusterUnavaila
         return false;
     }
 
+    // A cancellation the caller did not ask for (that case is answered above) came from the cluster: during a failover
+    // the distributed directory cancels lookups of a range that is moving.
     private static bool IsTransientType(Exception exception) => exception is
+        OperationCanceledException or
         TimeoutException or
         SiloUnavailableException or
         OrleansMessageRejectionException or
