@@ -19,7 +19,7 @@ public static class Readiness
             {
                 // Not listening yet (an Orleans client asked through a silo that is not back up yet fails to connect), or
                 // the question could not be answered: while a killed silo's directory ranges move, a call to the
-                // management grain can be cancelled or rejected (about one silo-failure run in sixteen failed so).
+                // management grain can be cancelled or rejected, and is asked again.
             }
             await Task.Delay(200);
         }
