@@ -114,6 +114,7 @@ fi
 cat <<EOT
 
 OrleansReco is running: http://localhost:$port   (OpenAPI: /openapi/v1.json, health: /health/ready)
+Demo shop: http://localhost:$port/demo/   (Development only; $($demo && echo "filled with the synthetic storefront" || echo "empty: start with --demo to fill it"))
 Storefront key: storefront-dev-key   Catalog key: catalog-dev-key   Logs: $logs
 Ctrl-C stops everything.
 EOT

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: does all set-up (npm packages, NuGet restore, build) and runs every test project.
-# Needs the .NET SDK, Node.js and redis-server on PATH (.ci/run installs redis-server on a fresh machine).
+# Needs the .NET SDK, Node.js, redis-server on PATH and Chromium at /usr/bin/chromium (or $RECO_CHROMIUM) for the
+# browser tests (.ci/run installs redis-server and Debian's chromium on a fresh machine).
 set -euo pipefail
 cd "$(dirname "$0")"
 

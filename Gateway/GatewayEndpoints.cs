@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OrleansReco.Gateway.Demo;
 using OrleansReco.Gateway.Endpoints;
 using OrleansReco.Gateway.RateLimiting;
 
@@ -8,12 +9,19 @@ public static class GatewayEndpoints
 {
     internal const string ReadyTag = "ready";
 
-    /// <summary>Adds the gateway's middleware (errors, failure limit, auth, rate limits) and maps the v1 API, health and OpenAPI.</summary>
+    /// <summary>
+    /// Adds the gateway's middleware (errors, failure limit, auth, rate limits) and maps the v1 API, health and OpenAPI;
+    /// in Development also the demo storefront.
+    /// </summary>
     public static WebApplication MapRecoGateway(this WebApplication app)
     {
         app.UseExceptionHandler();
         // Turns body-less error answers (404 unknown route, 405 wrong method) into problem details too.
         app.UseStatusCodePages();
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseDemoStorefront();
+        }
         // Before authentication, so an address that has spent its failures gets no answer about its next key.
         app.UseAuthFailureLimit();
         app.UseAuthentication();

@@ -22,6 +22,13 @@ public interface IItemIndexShardGrain : IGrainWithIntegerKey, ICheckpointedGrain
     [Alias("GetVersion")]
     Task<IndexVersion> GetVersion();
 
+    /// <summary>
+    /// The shard's items with ids after <paramref name="after"/> in ordinal order, at most <paramref name="count"/>,
+    /// optionally of one category: the shard's part of a catalogue page.
+    /// </summary>
+    [Alias("ListItems")]
+    Task<IReadOnlyList<ItemStats>> ListItems(string? category, string? after, int count);
+
     /// <summary>The shard's most popular available items, optionally of one category.</summary>
     [Alias("TopPopular")]
     Task<IReadOnlyList<ItemStats>> TopPopular(int count, string? category);

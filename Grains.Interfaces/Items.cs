@@ -73,6 +73,13 @@ public sealed record IndexVersion(Guid Activation, long Changes);
 [GenerateSerializer, Immutable, Alias("OrleansReco.IndexLookup")]
 public sealed record IndexLookup(IndexVersion Version, IReadOnlyList<ItemStats> Found);
 
+/// <summary>
+/// One item of a catalogue page: its catalogue data, or null for an item known only from shoppers' events (its
+/// category and availability then come from the index).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.CatalogueItem")]
+public sealed record CatalogueItem(string ItemId, string? Category, bool Available, ItemDetails? Details);
+
 /// <summary>An item in a popularity list; <see cref="Score"/> is the decayed event weight as of the newest event.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.PopularItem")]
 public sealed record PopularItem(string ItemId, double Score, string? Category);

@@ -22,6 +22,12 @@ public sealed record SimilarItemsResponse(string ItemId, IReadOnlyList<SimilarIt
 
 public sealed record PopularItemResponse(string ItemId, double Score, string? Category);
 
+/// <summary>An item of a catalogue page; title, tags and price are absent for an item known only from events.</summary>
+public sealed record CatalogueItemResponse(string ItemId, string? Title, string? Category, IReadOnlyList<string> Tags, decimal? Price, bool Available);
+
+/// <summary>A catalogue page; <see cref="Next"/> is the <c>after</c> of the next page, null after the last.</summary>
+public sealed record CatalogueResponse(IReadOnlyList<CatalogueItemResponse> Items, string? Next);
+
 public sealed record PopularItemsResponse(IReadOnlyList<PopularItemResponse> Items);
 
 /// <summary>Catalogue data of an item. Missing <c>available</c> means true; missing <c>tags</c> means none.</summary>

@@ -10,6 +10,14 @@ internal static class ItemEndpoints
 {
     public static void MapItems(this RouteGroupBuilder v1)
     {
+        v1.MapGet("/items", GetCatalogue)
+            .RequireAuthorization(RecoRoles.Storefront)
+            .Produces<CatalogueResponse>()
+            .ProducesValidationProblem()
+            .WithName("GetCatalogue")
+            .WithSummary("A page of the catalogue in item-id order, optionally of one category.")
+            .WithDescription("Query: count (1-100, default 10), category, after (the next page starts after this item id: the previous page's next).");
+
         // The literal route wins over /items/{itemId}/... because it has a different shape; "popular" stays usable as an item id for PUT.
         v1.MapGet("/items/popular", GetPopular)
             .RequireAuthorization(RecoRoles.Storefront)
@@ -50,6 +58,25 @@ internal static class ItemEndpoints
         var items = await storefront.Value.Within(grains.GetGrain<IRecommenderGrain>(0).Popular(count, category));
         return TypedResults.Ok(new PopularItemsResponse(
             items.Select(i => new PopularItemResponse(i.ItemId, i.Score, i.Category)).ToList()));
+    }
+
+    private static async Task<IResult> GetCatalogue(HttpRequest request, IGrainFactory grains, IOptions<StorefrontOptions> storefront)
+    {
+        var errors = new FieldErrors();
+        var count = QueryParameters.ReadCount(request.Query, errors);
+        var category = QueryParameters.ReadOptionalId(request.Query, "category", errors);
+        var after = QueryParameters.ReadOptionalId(request.Query, "after", errors);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid request");
+        }
+        var page = await storefront.Value.Within(grains.GetGrain<IRecommenderGrain>(0).Catalogue(category, after, count));
+        var items = page
+            .Select(i => new CatalogueItemResponse(
+                i.ItemId, i.Details?.Title, i.Details?.Category ?? i.Category, i.Details?.Tags ?? [], i.Details?.Price, i.Details?.Available ?? i.Available))
+            .ToList();
+        // A full page may have a next one; a short page is the last.
+        return TypedResults.Ok(new CatalogueResponse(items, items.Count == count ? items[^1].ItemId : null));
     }
 
     private static async Task<IResult> GetSimilar(HttpRequest request, IGrainFactory grains, IOptions<StorefrontOptions> storefront)

@@ -87,15 +87,30 @@ public sealed class ItemIndexShardGrain(
     public Task<IndexVersion> GetVersion() => Task.FromResult(Version);
 
     [ReadOnly]
+    public Task<IReadOnlyList<ItemStats>> ListItems(string? category, string? after, int count)
+    {
+        IReadOnlyList<ItemStats> page = Items.Values
+            .Where(s => after is null || string.CompareOrdinal(s.ItemId, after) > 0)
+            .Where(s => InCategory(s, category))
+            .OrderBy(s => s.ItemId, StringComparer.Ordinal)
+            .Take(count)
+            .ToList();
+        return Task.FromResult(page);
+    }
+
+    [ReadOnly]
     public Task<IReadOnlyList<ItemStats>> TopPopular(int count, string? category)
     {
         IReadOnlyList<ItemStats> top = Items.Values
             .Where(s => s.Available && !double.IsNegativeInfinity(s.PopularityLog2))
-            .Where(s => category is null || string.Equals(s.Category, category, StringComparison.OrdinalIgnoreCase))
+            .Where(s => InCategory(s, category))
             .OrderByDescending(s => s.PopularityLog2)
             .ThenBy(s => s.ItemId, StringComparer.Ordinal)
             .Take(count)
             .ToList();
         return Task.FromResult(top);
     }
+
+    private static bool InCategory(ItemStats stats, string? category) =>
+        category is null || string.Equals(stats.Category, category, StringComparison.OrdinalIgnoreCase);
 }

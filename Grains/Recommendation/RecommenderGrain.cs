@@ -64,6 +64,19 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
             .ToList();
     }
 
+    public async Task<IReadOnlyList<CatalogueItem>> Catalogue(string? category, string? after, int count)
+    {
+        var shards = Enumerable.Range(0, _options.IndexShards)
+            .Select(shard => GrainFactory.GetGrain<IItemIndexShardGrain>(shard).ListItems(category, after, count));
+        var page = (await Task.WhenAll(shards))
+            .SelectMany(s => s)
+            .OrderBy(s => s.ItemId, StringComparer.Ordinal)
+            .Take(count)
+            .ToList();
+        var details = await Task.WhenAll(page.Select(s => GrainFactory.GetGrain<IItemGrain>(s.ItemId).GetDetails()));
+        return page.Select((s, i) => new CatalogueItem(s.ItemId, s.Category, s.Available, details[i])).ToList();
+    }
+
     /// <summary>
     /// Candidates from the neighbourhoods of the top history items, from the embedding (one model version, the
     /// user's vector folded in against it if the user grain's is from another), from the same version's item-to-item

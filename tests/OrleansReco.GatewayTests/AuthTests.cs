@@ -18,6 +18,7 @@ public sealed class AuthTests(GatewayFixture fixture)
         { "GET", "/v1/users/someone/recommendations" },
         { "GET", "/v1/items/anything/similar" },
         { "GET", "/v1/items/popular" },
+        { "GET", "/v1/items" },
     };
 
     [Fact]

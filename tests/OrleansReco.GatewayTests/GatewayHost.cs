@@ -71,9 +71,9 @@ public sealed class GatewayHost : IAsyncDisposable
         return app;
     }
 
-    public static async Task<GatewayHost> StartAsync(IGrainFactory grains, IDictionary<string, string?>? configuration = null)
+    public static async Task<GatewayHost> StartAsync(IGrainFactory grains, IDictionary<string, string?>? configuration = null, string environment = "Testing")
     {
-        var app = Build(grains, configuration ?? DefaultConfiguration());
+        var app = Build(grains, configuration ?? DefaultConfiguration(), environment);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new GatewayHost(app, new Uri(address));

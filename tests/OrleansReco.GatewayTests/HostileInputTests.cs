@@ -18,6 +18,7 @@ public sealed class HostileInputTests(GatewayFixture fixture)
     private const string Events = "POST /v1/events";
     private const string Recommendations = "GET /v1/users/{userId}/recommendations";
     private const string Popular = "GET /v1/items/popular";
+    private const string Catalogue = "GET /v1/items";
     private const string Similar = "GET /v1/items/{itemId}/similar";
     private const string PutItem = "PUT /v1/items/{itemId}";
     private const string Profile = "PUT /v1/users/{userId}/profile";
@@ -31,7 +32,7 @@ public sealed class HostileInputTests(GatewayFixture fixture)
     private const string Train = "POST /v1/admin/model/train";
 
     private static readonly string[] AllEndpoints =
-        [Events, Recommendations, Popular, Similar, PutItem, Profile, Export, Consent, Erase, Receipt, Verify, Rewrap, Model, Train];
+        [Events, Recommendations, Popular, Catalogue, Similar, PutItem, Profile, Export, Consent, Erase, Receipt, Verify, Rewrap, Model, Train];
 
     /// <summary>
     /// One hostile request. <see cref="Users"/> and <see cref="Items"/> are every id the request names, valid or not
@@ -217,6 +218,9 @@ public sealed class HostileInputTests(GatewayFixture fixture)
     private static Hostile Popularity(string query, HttpStatusCode status = BadRequest, string key = S) =>
         new(status, "GET", $"/v1/items/popular?{query}", key);
 
+    private static Hostile CataloguePage(string query, HttpStatusCode status = BadRequest, string key = S) =>
+        new(status, "GET", $"/v1/items?{query}", key);
+
     private static Hostile Similarity(string i, string query, HttpStatusCode status = BadRequest, string key = S) =>
         new(status, "GET", $"/v1/items/{i}/similar?{query}", key) { Items = [i] };
 
@@ -256,6 +260,19 @@ public sealed class HostileInputTests(GatewayFixture fixture)
         new(Popular, "catalog key", (_, _) => Popularity("", Forbidden, C)),
         new(Popular, "privacy key", (_, _) => Popularity("", Forbidden, P)),
         new(Popular, "DELETE", (_, _) => Popularity("", MethodNotAllowed) with { Method = "DELETE" }),
+
+        // A catalogue page reads the index and the items it lists; it names no shopper, and its ids are cursors.
+        new(Catalogue, "count=0", (_, _) => CataloguePage("count=0")),
+        new(Catalogue, "count=101", (_, _) => CataloguePage("count=101")),
+        new(Catalogue, "count given twice", (_, _) => CataloguePage("count=5&count=6")),
+        new(Catalogue, "after of 129 characters", (_, i) => CataloguePage($"after={Long(i)}")),
+        new(Catalogue, "control character in after", (_, _) => CataloguePage("after=a%00b")),
+        new(Catalogue, "after given twice", (_, _) => CataloguePage("after=a&after=b")),
+        new(Catalogue, "category of 129 characters", (_, i) => CataloguePage($"category={Long(i)}")),
+        new(Catalogue, "no key", (_, _) => CataloguePage("", Unauthorized) with { Keys = [] }),
+        new(Catalogue, "catalog key", (_, _) => CataloguePage("", Forbidden, C)),
+        new(Catalogue, "privacy key", (_, _) => CataloguePage("", Forbidden, P)),
+        new(Catalogue, "POST", (_, _) => CataloguePage("", MethodNotAllowed) with { Method = "POST", Body = "{}" }),
 
         new(Similar, "count=0", (_, i) => Similarity(i, "count=0")),
         new(Similar, "count=101", (_, i) => Similarity(i, "count=101")),

@@ -26,7 +26,7 @@ public sealed class OperationalTests(GatewayFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var paths = document.RootElement.GetProperty("paths");
-        foreach (var path in new[] { "/v1/events", "/v1/users/{userId}/recommendations", "/v1/items/{itemId}/similar", "/v1/items/popular", "/v1/items/{itemId}" })
+        foreach (var path in new[] { "/v1/events", "/v1/users/{userId}/recommendations", "/v1/items/{itemId}/similar", "/v1/items/popular", "/v1/items", "/v1/items/{itemId}" })
         {
             Assert.True(paths.TryGetProperty(path, out _), path);
         }

@@ -48,6 +48,7 @@ public sealed class DemoCommand : ICommand
         environment.Out.WriteLine($"  curl -H 'X-Api-Key: {key}' '{root}/v1/users/{user}/recommendations?count=10'");
         environment.Out.WriteLine($"  curl -H 'X-Api-Key: {key}' '{root}/v1/items/{item}/similar?count=10'");
         environment.Out.WriteLine($"  curl -H 'X-Api-Key: {key}' '{root}/v1/items/popular?count=10'");
+        environment.Out.WriteLine($"or shop as them in a browser (a Development gateway): {root}/demo/#{Uri.EscapeDataString(user)}");
         return ExitCodes.Success;
     }
 
