@@ -70,6 +70,29 @@ public sealed class DemoStorefrontTests(DemoShop shop)
     }
 
     [Fact]
+    public async Task Personalisation_turned_off_deletes_the_history_and_turned_on_records_again()
+    {
+        var page = await shop.OpenAsync(1280, 900);
+        await page.Locator("#new-shopper").ClickAsync();
+        var shopper = await page.Locator("#shopper").InputValueAsync();
+        await page.Locator("#search").FillAsync("item-0001");
+        await page.Locator("#catalogue-list .card").ClickAsync();
+        await page.Locator("#add-to-cart").ClickAsync();
+        await Expect(page.Locator("#privacy-summary")).ToContainTextAsync("We hold 1 history item");
+        await Expect(page.Locator("#recommended-status")).ToHaveTextAsync($"Picked for {shopper} from their history.");
+
+        await page.Locator("#consent").ClickAsync();
+        await Expect(page.Locator("#privacy-summary")).ToHaveTextAsync($"We hold 0 history items and 0 profile values about {shopper}; personalisation is off.");
+        await Expect(page.Locator("#consent")).ToHaveTextAsync("Turn personalisation on");
+        await Expect(page.Locator("#recommended-status")).ToContainTextAsync("is new here (or opted out)");
+
+        await page.Locator("#consent").ClickAsync();
+        await Expect(page.Locator("#privacy-summary")).ToContainTextAsync("personalisation is on.");
+        await page.Locator("#buy").ClickAsync();
+        await Expect(page.Locator("#privacy-summary")).ToContainTextAsync("We hold 1 history item");
+    }
+
+    [Fact]
     public async Task A_link_with_a_shopper_id_opens_the_shop_as_that_shopper()
     {
         var page = await shop.OpenAsync(1280, 900, "/demo/#user-0042");
