@@ -2,8 +2,8 @@
 # The run command: does all set-up and starts OrleansReco locally.
 #   ./run.sh                one silo process that also serves the HTTP API, state in Azurite under $RECO_DATA_DIR
 #   ./run.sh --demo         the same, then loads a synthetic storefront
-#   ./run.sh --silos 3      redis-server, three silo processes and a separate gateway process
-# Environment: RECO_PORT (HTTP, 5080), RECO_DATA_DIR (./.data), RECO_AZURITE_PORT (10002), RECO_REDIS_PORT (6380).
+#   ./run.sh --silos 3      three silo processes (membership in a table on Azurite) and a separate gateway process
+# Environment: RECO_PORT (HTTP, 5080), RECO_DATA_DIR (./.data), RECO_AZURITE_PORT (10002).
 # Ctrl-C or SIGTERM stops everything it started, gateway first, storage last (children run in their own
 # sessions, so the terminal's Ctrl-C reaches only this script, which then stops them in order).
 set -euo pipefail
@@ -25,7 +25,6 @@ done
 port="${RECO_PORT:-5080}"
 data_dir="$(mkdir -p "${RECO_DATA_DIR:-./.data}" && cd "${RECO_DATA_DIR:-./.data}" && pwd)"
 azurite_port="${RECO_AZURITE_PORT:-10002}"
-redis_port="${RECO_REDIS_PORT:-6380}"
 logs="$data_dir/logs"
 mkdir -p "$logs" "$data_dir/azurite"
 
@@ -44,7 +43,7 @@ stop_all() {
   echo "== stopping"
   # Reverse start order: the API stops taking requests first, storage goes last so in-flight writes land.
   # Azurite saves its database only on SIGINT. Background children of a script start with SIGINT ignored,
-  # which .NET respects, so the .NET processes and redis get SIGTERM.
+  # which .NET respects, so the .NET processes get SIGTERM.
   for (( i=${#pids[@]}-1; i>=0; i-- )); do
     if [ -z "${pids[$i]}" ]; then continue; fi
     kill "-${signals[$i]}" "${pids[$i]}" 2>/dev/null || true
@@ -83,13 +82,8 @@ if [ "$silos" -eq 1 ]; then
   Reco__Silo__HostGateway=true setsid dotnet "$silo_dll" >>"$logs/silo-0.log" 2>&1 &
   started TERM
 else
-  command -v redis-server >/dev/null || { echo "--silos needs redis-server (apt-get install -y redis-server)" >&2; exit 1; }
-  mkdir -p "$data_dir/redis"
-  echo "== redis (cluster membership) on 127.0.0.1:$redis_port"
-  setsid redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$data_dir/redis" --save "" --appendonly no >>"$logs/redis.log" 2>&1 &
-  started TERM
-  wait_for redis redis-cli -p "$redis_port" ping
-  export Reco__Clustering__Provider=Redis Reco__Clustering__RedisConnectionString="127.0.0.1:$redis_port"
+  # Membership in a table of the same Azurite that holds the state (OrleansSiloInstances).
+  export Reco__Clustering__Provider=AzureTable
   # A fresh cluster id per run: membership rows of a previous run never confuse this one.
   export Reco__Clustering__ClusterId="orleansreco-local-$(date +%s)"
   for (( i=0; i<silos; i++ )); do
@@ -119,7 +113,7 @@ Storefront key: storefront-dev-key   Catalog key: catalog-dev-key   Logs: $logs
 Ctrl-C stops everything.
 EOT
 # With several silos, losing one is what the cluster is built to survive: say so and keep serving.
-# Anything else ending (the only silo, the gateway, Azurite, redis) stops everything. So do Ctrl-C and SIGTERM.
+# Anything else ending (the only silo, the gateway, Azurite) stops everything. So do Ctrl-C and SIGTERM.
 while true; do
   exited=""
   running=()

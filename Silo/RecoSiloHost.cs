@@ -1,4 +1,5 @@
 using System.Net;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -46,6 +47,25 @@ public static class RecoSiloHost
         return app;
     }
 
+    /// <summary>
+    /// The address a silo gives the others and clients in the membership table: loopback for silos on one machine, or
+    /// <c>Reco:Silo:AdvertisedAddress</c> (a pod's or host's IP), then listening on every interface.
+    /// </summary>
+    private static void ConfigureEndpoints(ISiloBuilder silo, SiloSettings settings)
+    {
+        if (settings.AdvertisedAddress is { Length: > 0 } text)
+        {
+            var address = IPAddress.TryParse(text, out var parsed)
+                ? parsed
+                : throw new InvalidOperationException($"Reco:Silo:AdvertisedAddress must be an IP address, not '{text}'.");
+            silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+        }
+        else
+        {
+            silo.ConfigureEndpoints(IPAddress.Loopback, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
+        }
+    }
+
     /// <summary>RECO_PORT, as for the gateway process, so scripts set one variable whichever process serves the API.</summary>
     private static int HttpPort() =>
         int.TryParse(Environment.GetEnvironmentVariable("RECO_PORT"), out var port) ? port : 5080;
@@ -73,16 +93,29 @@ public static class RecoSiloHost
         silo.Services.AddOptions<ClusterMembershipOptions>()
             .Configure(o => o.ProbeTimeout = TimeSpan.FromSeconds(1))
             .Bind(configuration.GetSection("Reco:Membership"));
-        if (settings.UsesRedis)
+        switch (settings.ClusteringProvider.ToLowerInvariant())
         {
-            var connection = settings.RedisConnectionString
-                ?? throw new InvalidOperationException("Reco:Clustering:RedisConnectionString is required with the Redis provider.");
-            silo.UseRedisClustering(connection);
-            silo.ConfigureEndpoints(IPAddress.Loopback, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
-        }
-        else
-        {
-            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+            case "azuretable":
+                var account = settings.ClusteringConnectionString
+                    ?? throw new InvalidOperationException("Reco:Clustering:ConnectionString (or Reco:Storage:ConnectionString) is required with the AzureTable clustering provider.");
+                silo.UseAzureStorageClustering(o =>
+                {
+                    o.TableServiceClient = new TableServiceClient(account);
+                    if (settings.ClusteringTableName is { Length: > 0 } table) o.TableName = table;
+                });
+                ConfigureEndpoints(silo, settings);
+                break;
+            case "redis":
+                var redis = settings.RedisConnectionString
+                    ?? throw new InvalidOperationException("Reco:Clustering:RedisConnectionString is required with the Redis clustering provider.");
+                silo.UseRedisClustering(redis);
+                ConfigureEndpoints(silo, settings);
+                break;
+            case "localhost":
+                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+                break;
+            default:
+                throw new InvalidOperationException($"Reco:Clustering:Provider must be Localhost, AzureTable or Redis, not '{settings.ClusteringProvider}'.");
         }
 
         // State, wrapped keys and aggregates always come from the same kind of store, each in its own table.

@@ -6,6 +6,9 @@ namespace OrleansReco.Silo;
 public sealed record SiloSettings(
     string ClusteringProvider,
     string? RedisConnectionString,
+    string? ClusteringConnectionString,
+    string? ClusteringTableName,
+    string? AdvertisedAddress,
     string ClusterId,
     string ServiceId,
     int SiloPort,
@@ -17,6 +20,10 @@ public sealed record SiloSettings(
     public static SiloSettings From(IConfiguration configuration) => new(
         ClusteringProvider: configuration["Reco:Clustering:Provider"] ?? "Localhost",
         RedisConnectionString: configuration["Reco:Clustering:RedisConnectionString"],
+        // Membership in a table of the storage account that holds the state, unless given one of its own.
+        ClusteringConnectionString: configuration["Reco:Clustering:ConnectionString"] ?? configuration["Reco:Storage:ConnectionString"],
+        ClusteringTableName: configuration["Reco:Clustering:TableName"],
+        AdvertisedAddress: configuration["Reco:Silo:AdvertisedAddress"],
         ClusterId: configuration["Reco:Clustering:ClusterId"] ?? "orleansreco-local",
         ServiceId: configuration["Reco:Clustering:ServiceId"] ?? "orleansreco",
         SiloPort: configuration.GetValue("Reco:Silo:SiloPort", 11111),
@@ -24,6 +31,4 @@ public sealed record SiloSettings(
         StorageProvider: configuration["Reco:Storage:Provider"] ?? "AzureTable",
         HostGateway: configuration.GetValue("Reco:Silo:HostGateway", true),
         ShutdownTimeout: configuration.GetValue("Reco:Silo:ShutdownTimeout", TimeSpan.FromSeconds(30)));
-
-    public bool UsesRedis => string.Equals(ClusteringProvider, "Redis", StringComparison.OrdinalIgnoreCase);
 }

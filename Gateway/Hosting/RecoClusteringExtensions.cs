@@ -1,11 +1,13 @@
+using Azure.Data.Tables;
 using Orleans.Configuration;
 
 namespace OrleansReco.Gateway.Hosting;
 
 /// <summary>
 /// Client-side clustering from <c>Reco:Clustering</c>: <c>Provider</c> = Localhost (default; <c>GatewayPort</c>,
-/// default 30000) or Redis (<c>RedisConnectionString</c>); <c>ClusterId</c> and <c>ServiceId</c> default to
-/// orleansreco-local and orleansreco.
+/// default 30000), AzureTable (the silos' membership table: <c>ConnectionString</c>, else
+/// <c>Reco:Storage:ConnectionString</c>; <c>TableName</c>, else Orleans' default) or Redis
+/// (<c>RedisConnectionString</c>); <c>ClusterId</c> and <c>ServiceId</c> default to orleansreco-local and orleansreco.
 /// </summary>
 public static class RecoClusteringExtensions
 {
@@ -23,6 +25,21 @@ public static class RecoClusteringExtensions
             var port = section.GetValue("GatewayPort", 30000);
             client.UseLocalhostClustering(port, serviceId, clusterId);
         }
+        else if (provider.Equals("AzureTable", StringComparison.OrdinalIgnoreCase))
+        {
+            var connectionString = section["ConnectionString"] is { Length: > 0 } own ? own : configuration["Reco:Storage:ConnectionString"];
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException($"{SectionName}:ConnectionString (or Reco:Storage:ConnectionString) is required when {SectionName}:Provider is AzureTable.");
+            }
+            var table = section["TableName"];
+            client.UseAzureStorageClustering(o =>
+            {
+                o.TableServiceClient = new TableServiceClient(connectionString);
+                if (!string.IsNullOrEmpty(table)) o.TableName = table;
+            });
+            UseClusterIds(client, clusterId, serviceId);
+        }
         else if (provider.Equals("Redis", StringComparison.OrdinalIgnoreCase))
         {
             var connectionString = section["RedisConnectionString"];
@@ -31,20 +48,23 @@ public static class RecoClusteringExtensions
                 throw new InvalidOperationException($"{SectionName}:RedisConnectionString is required when {SectionName}:Provider is Redis.");
             }
             client.UseRedisClustering(connectionString);
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = clusterId;
-                o.ServiceId = serviceId;
-            });
+            UseClusterIds(client, clusterId, serviceId);
         }
         else
         {
-            throw new InvalidOperationException($"{SectionName}:Provider must be Localhost or Redis, not '{provider}'.");
+            throw new InvalidOperationException($"{SectionName}:Provider must be Localhost, AzureTable or Redis, not '{provider}'.");
         }
 
         client.UseConnectionRetryFilter(new StartupConnectionRetryFilter(section.GetValue("ConnectAttempts", 15)));
         return client;
     }
+
+    private static void UseClusterIds(IClientBuilder client, string clusterId, string serviceId) =>
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = clusterId;
+            o.ServiceId = serviceId;
+        });
 
     /// <summary>Lets the gateway start a little before the silos (local scripts, compose) instead of failing at once.</summary>
     private sealed class StartupConnectionRetryFilter(int attempts) : IClientConnectionRetryFilter

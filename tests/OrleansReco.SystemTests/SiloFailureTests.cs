@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace OrleansReco.SystemTests;
 
 /// <summary>
-/// Redis, Azurite, three silo processes and a gateway. Concurrent storefront clients send events; one silo is
+/// Azurite (state and cluster membership), three silo processes and a gateway. Concurrent storefront clients send events; one silo is
 /// killed with SIGKILL mid-way and restarted later. Every acknowledged event must be in the users' histories, and
 /// every item's counts must equal a recount over those histories once the users' deliveries are done: whatever the
 /// killed silo's items had taken and not yet written is delivered again, and nothing is applied twice.
@@ -25,7 +25,6 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(20) };
     private readonly List<ManagedProcess> _silos = [];
     private readonly List<int> _siloPorts = [];
-    private RedisServer _redis = null!;
     private AzuriteServer _azurite = null!;
     private ManagedProcess _gateway = null!;
     private ClusterReader _reader = null!;
@@ -33,28 +32,24 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _redis = await RedisServer.Start(_logs);
         _azurite = await AzuriteServer.StartAsync();
         var product = new ProductProcesses(_clusterId, _azurite.ConnectionString, _logs);
-        var redis = new Dictionary<string, string>
-        {
-            ["Reco__Clustering__Provider"] = "Redis",
-            ["Reco__Clustering__RedisConnectionString"] = _redis.ConnectionString,
-        };
+        // The default for several silos: membership in a table of the storage account that holds the state.
+        var clustering = new Dictionary<string, string> { ["Reco__Clustering__Provider"] = "AzureTable" };
         for (var i = 0; i < 3; i++)
         {
             var siloPort = FreePorts.Next();
             _siloPorts.Add(siloPort);
-            _silos.Add(product.Silo($"silo-{i}", siloPort, FreePorts.Next(), hostGateway: false, extra: redis));
+            _silos.Add(product.Silo($"silo-{i}", siloPort, FreePorts.Next(), hostGateway: false, extra: clustering));
             _silos[i].Start();
         }
         var httpPort = FreePorts.Next();
         _baseUrl = $"http://127.0.0.1:{httpPort}";
-        _gateway = product.Gateway("gateway", httpPort, redis);
+        _gateway = product.Gateway("gateway", httpPort, clustering);
         _gateway.Start();
 
         await Readiness.HttpOk(_http, _baseUrl + "/health/ready", StartTimeout, () => !_gateway.IsRunning);
-        _reader = await ClusterReader.Connect(_redis.ConnectionString, _clusterId);
+        _reader = await ClusterReader.ConnectAzureTable(_azurite.ConnectionString, _clusterId);
         await Readiness.Until("three active silos", async () => (await _reader.ActiveSiloPorts()).Count == 3, StartTimeout);
     }
 
@@ -203,7 +198,6 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         _gateway?.Dispose();
         foreach (var silo in _silos) silo.Dispose();
         _azurite?.Dispose();
-        _redis?.Dispose();
         _http.Dispose();
         Directory.Delete(_logs, recursive: true);
     }

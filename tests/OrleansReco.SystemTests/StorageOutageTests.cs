@@ -36,7 +36,8 @@ public sealed class StorageOutageTests(ITestOutputHelper output) : IAsyncLifetim
         _redis = await RedisServer.Start(_logs);
         _azurite = await AzuriteServer.StartAsync();
         var product = new ProductProcesses(_clusterId, _azurite.ConnectionString, _logs);
-        // Membership in Redis: the outage is the table service's alone.
+        // Membership in Redis: the outage is the table service's alone. (Redis clustering stays selectable by
+        // configuration; this test is the one that runs it.)
         var redis = new Dictionary<string, string>
         {
             ["Reco__Clustering__Provider"] = "Redis",
@@ -53,7 +54,7 @@ public sealed class StorageOutageTests(ITestOutputHelper output) : IAsyncLifetim
         _gateway.Start();
 
         await Readiness.HttpOk(_http, _baseUrl + "/health/ready", StartTimeout, () => !_gateway.IsRunning);
-        _reader = await ClusterReader.Connect(_redis.ConnectionString, _clusterId);
+        _reader = await ClusterReader.ConnectRedis(_redis.ConnectionString, _clusterId);
         await Readiness.Until("two active silos", async () => (await _reader.ActiveSiloPorts()).Count == 2, StartTimeout);
     }
 

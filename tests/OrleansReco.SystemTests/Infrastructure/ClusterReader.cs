@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Azure.Data.Tables;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,8 +9,8 @@ using OrleansReco.Grains.Interfaces;
 namespace OrleansReco.SystemTests.Infrastructure;
 
 /// <summary>
-/// The test's own Orleans client on a Redis-clustered product: reads what the cluster holds, the way an operator
-/// tool would, to check it against what the storefront was told.
+/// The test's own Orleans client on the product's cluster (membership in Azure Table storage or Redis): reads what
+/// the cluster holds, the way an operator tool would, to check it against what the storefront was told.
 /// </summary>
 public sealed class ClusterReader : IAsyncDisposable
 {
@@ -19,12 +20,18 @@ public sealed class ClusterReader : IAsyncDisposable
 
     public IClusterClient Client => _host.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<ClusterReader> Connect(string redisConnectionString, string clusterId)
+    public static Task<ClusterReader> ConnectAzureTable(string storageConnectionString, string clusterId) =>
+        Connect(client => client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(storageConnectionString)), clusterId);
+
+    public static Task<ClusterReader> ConnectRedis(string redisConnectionString, string clusterId) =>
+        Connect(client => client.UseRedisClustering(redisConnectionString), clusterId);
+
+    private static async Task<ClusterReader> Connect(Action<IClientBuilder> useClustering, string clusterId)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.UseOrleansClient(client =>
         {
-            client.UseRedisClustering(redisConnectionString);
+            useClustering(client);
             // Waiting for a user's deliveries after a silo was killed can outlast the default half minute: the retries of
             // what the dead silo held come first.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2));
