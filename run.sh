@@ -87,8 +87,8 @@ else
   # A fresh cluster id per run: membership rows of a previous run never confuse this one.
   export Reco__Clustering__ClusterId="orleansreco-local-$(date +%s)"
   for (( i=0; i<silos; i++ )); do
-    echo "== silo $i (silo port $((11111+i)), gateway port $((30000+i)))"
-    Reco__Silo__HostGateway=false Reco__Silo__SiloPort=$((11111+i)) Reco__Silo__GatewayPort=$((30000+i)) \
+    echo "== silo $i (silo port $((11111+i)), gateway port $((30000+i)), metrics http://127.0.0.1:$((9100+i))/metrics)"
+    Reco__Silo__HostGateway=false Reco__Silo__SiloPort=$((11111+i)) Reco__Silo__GatewayPort=$((30000+i)) Reco__Metrics__Port=$((9100+i)) \
       setsid dotnet "$silo_dll" >>"$logs/silo-$i.log" 2>&1 &
     started TERM
     silo_pids+=("$!")
@@ -107,7 +107,7 @@ fi
 
 cat <<EOT
 
-OrleansReco is running: http://localhost:$port   (OpenAPI: /openapi/v1.json, health: /health/ready)
+OrleansReco is running: http://localhost:$port   (OpenAPI: /openapi/v1.json, health: /health/ready, metrics: /metrics with the admin key)
 Demo shop: http://localhost:$port/demo/   (Development only; $($demo && echo "filled with the synthetic storefront" || echo "empty: start with --demo to fill it"))
 Storefront key: storefront-dev-key   Catalog key: catalog-dev-key   Logs: $logs
 Ctrl-C stops everything.

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OrleansReco.Gateway.Auth;
 using OrleansReco.Gateway.Demo;
 using OrleansReco.Gateway.Endpoints;
 using OrleansReco.Gateway.RateLimiting;
@@ -43,6 +44,7 @@ public static class GatewayEndpoints
             .AllowAnonymous()
             .DisableRateLimiting();
         app.MapOpenApi().AllowAnonymous().DisableRateLimiting();
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(RecoRoles.Admin);
         return app;
     }
 }

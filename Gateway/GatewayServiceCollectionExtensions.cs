@@ -6,6 +6,7 @@ using OrleansReco.Gateway.Auth;
 using OrleansReco.Gateway.Endpoints;
 using OrleansReco.Gateway.Errors;
 using OrleansReco.Gateway.Health;
+using OrleansReco.Gateway.Metrics;
 using OrleansReco.Gateway.OpenApi;
 using OrleansReco.Gateway.Privacy;
 using OrleansReco.Gateway.RateLimiting;
@@ -67,6 +68,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>()
             .Configure<IOptions<RateLimitOptions>>((options, limits) => ApiKeyRateLimiting.Configure(options, limits.Value));
+
+        services.AddRecoMetrics(); // at /metrics, admin key
 
         services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [GatewayEndpoints.ReadyTag]);
         services.AddOpenApi(options => options.AddDocumentTransformer<ApiKeySecurityTransformer>());

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using OrleansReco.Gateway;
+using OrleansReco.Gateway.Metrics;
 using OrleansReco.Grains.Hosting;
 using OrleansReco.Grains.Storage;
 
@@ -20,7 +21,25 @@ public static class RecoSiloHost
     {
         var probe = new ConfigurationBuilder().AddCommandLine(args).AddEnvironmentVariables();
         configure?.Invoke(probe);
-        if (!SiloSettings.From(probe.Build()).HostGateway)
+        var settings = SiloSettings.From(probe.Build());
+        if (!settings.HostGateway && settings.MetricsPort is { } metricsPort)
+        {
+            // A silo without the API opens only this port, for /metrics (Prometheus text) and nothing else: a
+            // management port without a key, on Reco:Metrics:Address (loopback unless said otherwise).
+            var management = WebApplication.CreateBuilder(new WebApplicationOptions
+            {
+                Args = args,
+                ContentRootPath = AppContext.BaseDirectory,
+            });
+            configure?.Invoke(management.Configuration);
+            ConfigureHost(management, management.Services, management.Configuration);
+            management.Services.AddRecoMetrics();
+            management.WebHost.UseUrls($"http://{settings.MetricsAddress}:{metricsPort}");
+            var metrics = management.Build();
+            metrics.MapPrometheusScrapingEndpoint("/metrics");
+            return metrics;
+        }
+        if (!settings.HostGateway)
         {
             // A silo without the API opens no HTTP port, so several can run side by side.
             var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings

@@ -15,7 +15,9 @@ public sealed record SiloSettings(
     int GatewayPort,
     string StorageProvider,
     bool HostGateway,
-    TimeSpan ShutdownTimeout)
+    TimeSpan ShutdownTimeout,
+    int? MetricsPort,
+    string MetricsAddress)
 {
     public static SiloSettings From(IConfiguration configuration) => new(
         ClusteringProvider: configuration["Reco:Clustering:Provider"] ?? "Localhost",
@@ -30,5 +32,7 @@ public sealed record SiloSettings(
         GatewayPort: configuration.GetValue("Reco:Silo:GatewayPort", 30000),
         StorageProvider: configuration["Reco:Storage:Provider"] ?? "AzureTable",
         HostGateway: configuration.GetValue("Reco:Silo:HostGateway", true),
-        ShutdownTimeout: configuration.GetValue("Reco:Silo:ShutdownTimeout", TimeSpan.FromSeconds(30)));
+        ShutdownTimeout: configuration.GetValue("Reco:Silo:ShutdownTimeout", TimeSpan.FromSeconds(30)),
+        MetricsPort: configuration.GetValue<int?>("Reco:Metrics:Port"),
+        MetricsAddress: configuration["Reco:Metrics:Address"] ?? "127.0.0.1");
 }

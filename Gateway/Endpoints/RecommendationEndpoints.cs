@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OrleansReco.Gateway.Auth;
 using OrleansReco.Gateway.Contracts;
+using OrleansReco.Gateway.Metrics;
 using OrleansReco.Gateway.Privacy;
 using OrleansReco.Gateway.Validation;
 using OrleansReco.Grains.Interfaces;
@@ -44,8 +45,9 @@ internal static class RecommendationEndpoints
         var result = await storefront.Value.Within(grains.GetGrain<IRecommenderGrain>(RecommenderKey).Recommend(
             pseudonymizer.Pseudonymize(userId!),
             new RecommendationRequest(count, excludeSeen, category, exclude, mode)));
+        GatewayMetrics.Served(ModeName(mode), result);
         return TypedResults.Ok(new RecommendationsResponse(
-            result.Items.Select(i => new RecommendedItemResponse(i.ItemId, i.Score, i.Because, ReasonName(i.Reason))).ToList(),
+            result.Items.Select(i => new RecommendedItemResponse(i.ItemId, i.Score, i.Because, ReasonNames.Of(i.Reason))).ToList(),
             result.Personalized));
     }
 
@@ -63,12 +65,5 @@ internal static class RecommendationEndpoints
         }
     }
 
-    private static string ReasonName(RecommendationReason reason) => reason switch
-    {
-        RecommendationReason.Similar => "similar",
-        RecommendationReason.Popular => "popular",
-        RecommendationReason.Repeat => "repeat",
-        RecommendationReason.Embedding => "embedding",
-        _ => reason.ToString().ToLowerInvariant(),
-    };
+    private static string ModeName(RecommendationMode mode) => mode == RecommendationMode.Repeat ? "repeat" : "discovery";
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansReco.Grains.Hosting;
 using OrleansReco.Grains.Interfaces;
 using OrleansReco.Grains.Model;
 
@@ -43,6 +44,7 @@ public sealed class EmbeddingModelCache(IGrainFactory grains, IOptions<ModelOpti
             if (manifest is not null && manifest.Version != model?.Version)
             {
                 model = await Load(manifest);
+                RecoMetrics.ModelServed(manifest.Version, manifest.TrainedAt);
             }
             lock (_lock)
             {

@@ -80,6 +80,7 @@ public sealed class EmbeddingTrainerGrain(
     {
         var erasuresAtStart = state.State.Erasures;
         state.State.LastAttempt = clock.GetUtcNow();
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var manifest = await Train();
@@ -97,9 +98,11 @@ public sealed class EmbeddingTrainerGrain(
                 "read {ReadSeconds:F1} s, trained {TrainSeconds:F1} s, {TrainingMiB:F1} MiB",
                 manifest.Version, manifest.Users, manifest.Items, manifest.EaseItems, manifest.Interactions,
                 manifest.ReadTime.TotalSeconds, manifest.TrainTime.TotalSeconds, manifest.TrainingBytes / 1048576.0);
+            RecoMetrics.Training(started, succeeded: true);
         }
         catch (Exception exception)
         {
+            RecoMetrics.Training(started, succeeded: false);
             _lastError = exception.Message;
             logger.LogError(exception, "Embedding training failed");
             await _writer.WriteAsync(); // the attempt time, so the schedule does not retry at once

@@ -15,15 +15,18 @@ public sealed class DurableDeliveries<TTarget, TMessage>
     private readonly PerTargetBatcher<TTarget, TMessage, CheckpointReceipt> _apply;
     private readonly CheckpointWaits<TTarget> _waits;
     private readonly int _maxBacklog;
+    private readonly string _targetKind;
     private readonly Lock _lock = new();
     private List<TaskCompletionSource>? _admissions;
     private int _inFlight;
 
+    /// <param name="targetKind">What the targets are (item, index), for the backlog in the metrics.</param>
     /// <param name="maxBacklog">
     /// Deliveries in flight beyond which <see cref="Admission"/> makes new work wait: a ceiling for overload (storage
     /// down, a target failing), far above what a healthy silo holds, so memory stays bounded when targets cannot keep up.
     /// </param>
     public DurableDeliveries(
+        string targetKind,
         Func<TTarget, IReadOnlyList<TMessage>, Task<CheckpointReceipt>> apply,
         Func<TTarget, CheckpointReceipt, bool, Task> waitDurable,
         int maxBatch,
@@ -33,12 +36,14 @@ public sealed class DurableDeliveries<TTarget, TMessage>
         _apply = new PerTargetBatcher<TTarget, TMessage, CheckpointReceipt>(apply, maxBatch, maxCallsInFlight);
         _waits = new CheckpointWaits<TTarget>(waitDurable);
         _maxBacklog = maxBacklog;
+        _targetKind = targetKind;
     }
 
     /// <summary>Completes once <paramref name="message"/> is applied and a durable checkpoint of the target holds it.</summary>
     public async Task Deliver(TTarget target, TMessage message, bool urgent = false)
     {
         Interlocked.Increment(ref _inFlight);
+        RecoMetrics.DeliveryStarted(_targetKind);
         try
         {
             var receipt = await _apply.Send(target, message).ConfigureAwait(false);
@@ -46,6 +51,7 @@ public sealed class DurableDeliveries<TTarget, TMessage>
         }
         finally
         {
+            RecoMetrics.DeliveryEnded(_targetKind);
             if (Interlocked.Decrement(ref _inFlight) < _maxBacklog)
             {
                 ReleaseAdmissions();

@@ -116,6 +116,7 @@ public static class RecoSiloBuilderExtensions
         {
             var grains = sp.GetRequiredService<IGrainFactory>();
             return new DurableDeliveries<string, ItemMessage>(
+                "item",
                 (item, batch) =>
                 {
                     var (contributions, forgotten) = ItemMessage.Split(batch);
@@ -128,6 +129,7 @@ public static class RecoSiloBuilderExtensions
         {
             var grains = sp.GetRequiredService<IGrainFactory>();
             return new DurableDeliveries<int, ItemStats>(
+                "index",
                 (shard, batch) => grains.GetGrain<IItemIndexShardGrain>(shard).Report(batch),
                 (shard, receipt, urgent) => grains.GetGrain<IItemIndexShardGrain>(shard).WaitDurable(receipt, urgent),
                 MaxBatch, int.MaxValue, MaxDeliveryBacklog);

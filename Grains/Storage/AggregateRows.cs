@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using OrleansReco.Grains.Hosting;
 using System.Security.Cryptography;
 using Orleans.Serialization;
 
@@ -113,7 +115,17 @@ public sealed class AggregateRows<THeader> where THeader : class, new()
         }
         var commit = new RowCommit(_etag, _serializer.SerializeToArray(head), inserts, deletes);
 
-        _etag = await _store.CommitAsync(_owner, commit);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            _etag = await _store.CommitAsync(_owner, commit);
+            RecoMetrics.Checkpoint(_owner.Kind, started, succeeded: true);
+        }
+        catch
+        {
+            RecoMetrics.Checkpoint(_owner.Kind, started, succeeded: false);
+            throw;
+        }
         for (var i = 0; i < _maps.Length; i++)
         {
             if (prepared[i] is { } segment) _maps[i].Committed(segment);

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Azure;
+using OrleansReco.Grains.Hosting;
 using OrleansReco.Grains.Interfaces;
 
 namespace OrleansReco.Grains.Storage;
@@ -14,7 +15,9 @@ internal static class StorageUnavailable
     /// <summary>Throws the transient failure when <paramref name="exception"/> is one; else returns (and the caller rethrows).</summary>
     public static void ThrowIf(Exception exception, string operation)
     {
-        if (Is(exception))
+        var transient = Is(exception);
+        RecoMetrics.StorageError(operation, transient);
+        if (transient)
         {
             throw new TransientFailureException(
                 $"The table service did not complete a {operation} ({exception.GetType().Name}); nothing else was changed by it. Send the request again.");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansReco.Grains.Embeddings;
@@ -128,15 +129,18 @@ public sealed class UserGrain(
     {
         if (!_data.Personalization)
         {
+            RecoMetrics.EventsDropped(events.Count);
             return; // Without consent nothing is recorded.
         }
         var now = clock.GetUtcNow();
         if (events.All(e => e.EventId is { } id && _recentEventIds.Holds(id, now)))
         {
+            RecoMetrics.EventsRecorded(0, events.Count);
             return; // A retry of events already recorded: they have been durable since.
         }
         // Only when the silo's deliveries are far behind (storage or items failing) does this wait.
         await itemDeliveries.Admission();
+        var duplicates = 0;
         var recorded = await ChangeHistory(history =>
         {
             // Ids are remembered inside the change, which is written or dropped as a whole (a failed write deactivates
@@ -145,11 +149,13 @@ public sealed class UserGrain(
             {
                 if (e.EventId is { } id && !_recentEventIds.TryRemember(id, now))
                 {
+                    duplicates++;
                     continue; // recorded before
                 }
                 history.Record(e.ItemId, ToKind(e.Type), e.Timestamp.ToUnixTimeSeconds());
             }
         });
+        RecoMetrics.EventsRecorded(events.Count - duplicates, duplicates);
         UpdateEmbedding(recorded, await models.CurrentAsync());
     }
 
@@ -231,6 +237,22 @@ public sealed class UserGrain(
     /// (<see cref="OpenStoredState"/>). The caller gets the receipt only when every item has applied the retraction.
     /// </summary>
     public async Task<ErasureReceipt> Erase(ErasureRequest request)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var receipt = await EraseInTurn(request);
+            RecoMetrics.Erasure(started, succeeded: true);
+            return receipt;
+        }
+        catch
+        {
+            RecoMetrics.Erasure(started, succeeded: false);
+            throw;
+        }
+    }
+
+    private async Task<ErasureReceipt> EraseInTurn(ErasureRequest request)
     {
         using var turn = await TakeTurn();
         var retracted = History().Count;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OrleansReco.Grains.Hosting;
 using OrleansReco.Grains.Interfaces;
 using OrleansReco.Grains.Model;
@@ -132,6 +133,10 @@ internal sealed class UserOutbox(DurableDeliveries<string, ItemMessage> items, A
             }
         }));
         entry.Delivering = null;
+        if (entry.Delivered)
+        {
+            RecoMetrics.ChangeDelivered(entry.WrittenAt);
+        }
         onProgress();
     }
 
@@ -169,6 +174,9 @@ internal sealed class UserOutbox(DurableDeliveries<string, ItemMessage> items, A
         }
 
         public PendingChange Change { get; }
+
+        /// <summary>When the shopper's write held the change (or this activation restored it): the start of its delivery lag.</summary>
+        public long WrittenAt { get; } = Stopwatch.GetTimestamp();
 
         /// <summary>Every item the change touches: told to forget its id once no write holds it.</summary>
         public string[] Items { get; }

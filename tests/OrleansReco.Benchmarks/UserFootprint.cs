@@ -112,7 +112,7 @@ public static class UserFootprint
 
     /// <summary>One per silo, shared by its shoppers: not counted.</summary>
     private static readonly DurableDeliveries<string, ItemMessage> Deliveries = new(
-        (_, _) => throw new NotSupportedException(), (_, _, _) => throw new NotSupportedException(), 1, 1, 1);
+        "item", (_, _) => throw new NotSupportedException(), (_, _, _) => throw new NotSupportedException(), 1, 1, 1);
 
     private static readonly UserDataVaultFactory Vaults = new(
         new InMemoryUserKeyStore(),

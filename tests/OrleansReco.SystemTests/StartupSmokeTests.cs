@@ -24,12 +24,14 @@ public sealed class StartupSmokeTests : IAsyncLifetime
         new("smoke-" + Guid.NewGuid().ToString("N")[..8], _azurite.ConnectionString, _logs);
 
     [Fact]
-    public async Task A_silo_and_a_separate_gateway_serve_events_and_recommendations()
+    public async Task A_silo_and_a_separate_gateway_serve_events_and_recommendations_and_each_its_metrics()
     {
         var product = Product();
         var gatewayPort = FreePorts.Next();
         var httpPort = FreePorts.Next();
-        var silo = Track(product.Silo("silo", FreePorts.Next(), gatewayPort, hostGateway: false));
+        var metricsPort = FreePorts.Next();
+        var silo = Track(product.Silo("silo", FreePorts.Next(), gatewayPort, hostGateway: false,
+            extra: new Dictionary<string, string> { ["Reco__Metrics__Port"] = metricsPort.ToString() }));
         var gateway = Track(product.Gateway("gateway", httpPort, new Dictionary<string, string>
         {
             ["Reco__Clustering__GatewayPort"] = gatewayPort.ToString(),
@@ -38,6 +40,20 @@ public sealed class StartupSmokeTests : IAsyncLifetime
         gateway.Start();
 
         await ServesTheApi($"http://127.0.0.1:{httpPort}", () => !silo.IsRunning || !gateway.IsRunning);
+
+        // The silo, which serves no API, answers /metrics on its management port, without a key, and nothing else.
+        var siloMetrics = await _http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
+        Assert.Contains("orleansreco_events_total{", siloMetrics);
+        Assert.Contains("\norleans_", "\n" + siloMetrics.Replace("\r", ""));
+        Assert.DoesNotContain("smoke-user", siloMetrics);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"http://127.0.0.1:{metricsPort}/v1/items")).StatusCode);
+        // The gateway's, with the admin key, has what it served.
+        using var scrape = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{httpPort}/metrics");
+        scrape.Headers.Add("X-Api-Key", "admin-dev-key");
+        var gatewayMetrics = await (await _http.SendAsync(scrape)).Content.ReadAsStringAsync();
+        Assert.Contains("orleansreco_recommendations_total{", gatewayMetrics);
+        Assert.Contains("http_route=\"/v1/users/{userId}/recommendations\"", gatewayMetrics);
+        Assert.DoesNotContain("smoke-user", gatewayMetrics);
     }
 
     [Fact]

@@ -1,0 +1,16 @@
+using OrleansReco.Grains.Interfaces;
+
+namespace OrleansReco.Gateway.Contracts;
+
+/// <summary>A recommendation's reason as the API and the metrics name it.</summary>
+internal static class ReasonNames
+{
+    public static string Of(RecommendationReason reason) => reason switch
+    {
+        RecommendationReason.Similar => "similar",
+        RecommendationReason.Popular => "popular",
+        RecommendationReason.Repeat => "repeat",
+        RecommendationReason.Embedding => "embedding",
+        _ => reason.ToString().ToLowerInvariant(),
+    };
+}
