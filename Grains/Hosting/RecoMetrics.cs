@@ -6,8 +6,9 @@ namespace OrleansReco.Grains.Hosting;
 /// <summary>
 /// The silo's own measurements, on the meter <see cref="MeterName"/>, exported beside Orleans' and ASP.NET Core's at
 /// <c>/metrics</c>. Every tag is drawn from a closed set (an outcome, a kind, an operation), never a user id, a
-/// pseudonym or an item id. A static meter, as Orleans' own instruments are: a grain, a store and a delivery reach it
-/// without constructor plumbing, and a process with several silos (tests) sums them.
+/// pseudonym or an item id. A static meter, never disposed: a grain, a store and a delivery reach it without
+/// constructor plumbing, and disposing a meter stops every meter of its name in the process
+/// (open-telemetry/opentelemetry-dotnet#6412), which a meter per silo would do in a process of several (tests).
 /// </summary>
 public static class RecoMetrics
 {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using OrleansReco.Grains.Hosting;
 using System.Security.Cryptography;
 using Orleans.Serialization;
+using OrleansReco.Grains.Hosting;
 
 namespace OrleansReco.Grains.Storage;
 
