@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using OrleansReco.Gateway.Metrics;
 using OrleansReco.Gateway.RateLimiting;
 
 namespace OrleansReco.Gateway.Auth;
@@ -45,6 +46,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         failures.RecordFailure(Context);
+        GatewayMetrics.AuthFailure(StatusCodes.Status401Unauthorized);
         Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\"";
         return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
@@ -56,6 +58,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         failures.RecordFailure(Context);
+        GatewayMetrics.AuthFailure(StatusCodes.Status403Forbidden);
         return TypedResults.Problem(
                 statusCode: StatusCodes.Status403Forbidden,
                 title: "Forbidden",

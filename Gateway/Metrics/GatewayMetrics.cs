@@ -5,8 +5,9 @@ using OrleansReco.Grains.Interfaces;
 namespace OrleansReco.Gateway.Metrics;
 
 /// <summary>
-/// What the storefront is served, on the meter <see cref="MeterName"/>: recommendation lists by mode, and their items
-/// by the reason each was chosen. Tags are closed sets; no user or item id.
+/// What the gateway serves and refuses, on the meter <see cref="MeterName"/>: recommendation lists by mode and their
+/// items by the reason each was chosen; refused keys and throttled requests, so an operator sees a key being guessed.
+/// Tags are closed sets; no user id, item id, key or client address.
 /// </summary>
 internal static class GatewayMetrics
 {
@@ -19,6 +20,17 @@ internal static class GatewayMetrics
 
     private static readonly Counter<long> Items = Meter.CreateCounter<long>(
         "orleansreco.recommendations.items", "{item}", "Items in the recommendation lists served, by mode and the reason each was chosen.");
+
+    private static readonly Counter<long> AuthFailures = Meter.CreateCounter<long>(
+        "orleansreco.auth.failures", "{request}", "Requests refused for their API key: 401 (no or unknown key) or 403 (the key's role may not call it).");
+
+    private static readonly Counter<long> Throttled = Meter.CreateCounter<long>(
+        "orleansreco.requests.throttled", "{request}",
+        "Requests answered 429, by limit: api_key (the key's token bucket) or auth_failures (the address spent its failed authentications).");
+
+    public static void AuthFailure(int status) => AuthFailures.Add(1, new KeyValuePair<string, object?>("status", status));
+
+    public static void ThrottledRequest(string limit) => Throttled.Add(1, new KeyValuePair<string, object?>("limit", limit));
 
     public static void Served(string mode, RecommendationResult result)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using OrleansReco.Gateway.Metrics;
 
 namespace OrleansReco.Gateway.RateLimiting;
 
@@ -49,15 +50,17 @@ internal static class ApiKeyRateLimiting
         });
         options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         options.OnRejected = (context, _) => new ValueTask(
-            TooManyRequests.WriteAsync(context.HttpContext, context.Lease, "This API key's rate limit is exhausted. Retry later."));
+            TooManyRequests.WriteAsync(context.HttpContext, context.Lease, "api_key", "This API key's rate limit is exhausted. Retry later."));
     }
 }
 
 /// <summary>The one 429 answer of both limiters: problem details, and <c>Retry-After</c> when the limiter knows it.</summary>
 internal static class TooManyRequests
 {
-    public static Task WriteAsync(HttpContext context, RateLimitLease lease, string detail)
+    /// <param name="limit">Which limit refused it, for the metrics: api_key or auth_failures.</param>
+    public static Task WriteAsync(HttpContext context, RateLimitLease lease, string limit, string detail)
     {
+        GatewayMetrics.ThrottledRequest(limit);
         if (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
         {
             context.Response.Headers.RetryAfter =

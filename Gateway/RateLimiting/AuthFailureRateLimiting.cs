@@ -86,7 +86,7 @@ internal static class AuthFailureRateLimiting
                 using var lease = limiter.Check(context);
                 if (!lease.IsAcquired)
                 {
-                    await TooManyRequests.WriteAsync(context, lease,
+                    await TooManyRequests.WriteAsync(context, lease, "auth_failures",
                         "Too many requests from this address failed authentication or authorisation. Retry later.");
                     return;
                 }

@@ -44,6 +44,28 @@ public sealed class MetricsTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Refused_keys_and_throttled_addresses_are_counted()
+    {
+        var configuration = GatewayHost.DefaultConfiguration();
+        configuration["Reco:RateLimits:AuthFailureLimit"] = "3";
+        await using var limited = await GatewayHost.StartAsync(fixture.Grains, configuration);
+        var before = await Scrape();
+
+        for (var i = 0; i < 2; i++)
+        {
+            await (await limited.CreateClient("wrong-key-" + i).GetAsync("/v1/items/popular")).AssertProblem(HttpStatusCode.Unauthorized);
+        }
+        await (await limited.CreateClient(GatewayHost.CatalogKey).GetAsync("/v1/items/popular")).AssertProblem(HttpStatusCode.Forbidden);
+        await (await limited.CreateClient(GatewayHost.StorefrontKey).GetAsync("/v1/items/popular")).AssertProblem(HttpStatusCode.TooManyRequests);
+        var after = await Scrape();
+
+        Assert.InRange(Value(after, "orleansreco_auth_failures_total", "status=\"401\"") - Value(before, "orleansreco_auth_failures_total", "status=\"401\""), 2, double.MaxValue);
+        Assert.InRange(Value(after, "orleansreco_auth_failures_total", "status=\"403\"") - Value(before, "orleansreco_auth_failures_total", "status=\"403\""), 1, double.MaxValue);
+        Assert.InRange(Value(after, "orleansreco_requests_throttled_total", "limit=\"auth_failures\"")
+            - Value(before, "orleansreco_requests_throttled_total", "limit=\"auth_failures\""), 1, double.MaxValue);
+    }
+
+    [Fact]
     public async Task No_series_names_a_user_id_a_pseudonym_or_an_item_id()
     {
         var (user, item) = (Http.Unique("user"), Http.Unique("item"));
