@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OrleansReco.Gateway.Auth;
 using OrleansReco.Gateway.Demo;
 using OrleansReco.Gateway.Endpoints;
+using OrleansReco.Gateway.Metrics;
 using OrleansReco.Gateway.RateLimiting;
 
 namespace OrleansReco.Gateway;
@@ -44,7 +45,10 @@ public static class GatewayEndpoints
             .AllowAnonymous()
             .DisableRateLimiting();
         app.MapOpenApi().AllowAnonymous().DisableRateLimiting();
-        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(RecoRoles.Admin);
+        if (RecoMetricsExtensions.Enabled(app.Configuration))
+        {
+            app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(RecoRoles.Admin);
+        }
         return app;
     }
 }

@@ -69,7 +69,10 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<RateLimiterOptions>()
             .Configure<IOptions<RateLimitOptions>>((options, limits) => ApiKeyRateLimiting.Configure(options, limits.Value));
 
-        services.AddRecoMetrics(); // at /metrics, admin key
+        if (RecoMetricsExtensions.Enabled(configuration))
+        {
+            services.AddRecoMetrics(); // at /metrics, admin key
+        }
 
         services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [GatewayEndpoints.ReadyTag]);
         services.AddOpenApi(options => options.AddDocumentTransformer<ApiKeySecurityTransformer>());

@@ -21,8 +21,9 @@ public static class RecoSiloHost
     {
         var probe = new ConfigurationBuilder().AddCommandLine(args).AddEnvironmentVariables();
         configure?.Invoke(probe);
-        var settings = SiloSettings.From(probe.Build());
-        if (!settings.HostGateway && settings.MetricsPort is { } metricsPort)
+        var probed = probe.Build();
+        var settings = SiloSettings.From(probed);
+        if (!settings.HostGateway && settings.MetricsPort is { } metricsPort && RecoMetricsExtensions.Enabled(probed))
         {
             // A silo without the API opens only this port, for /metrics (Prometheus text) and nothing else: a
             // management port without a key, on Reco:Metrics:Address (loopback unless said otherwise).

@@ -8,6 +8,12 @@ public static class RecoMetricsExtensions
     private const string SiloMeterName = "OrleansReco";
 
     /// <summary>
+    /// <c>Reco:Metrics:Enabled</c> (default true). Off, nothing listens to the meters, so Orleans' and ASP.NET Core's
+    /// instruments record nothing on the request path, and <c>/metrics</c> answers 404.
+    /// </summary>
+    public static bool Enabled(IConfiguration configuration) => configuration.GetValue("Reco:Metrics:Enabled", true);
+
+    /// <summary>
     /// The meters a process exports at <c>/metrics</c> (Prometheus text): the gateway's and the silo's own (whichever
     /// run in the process), Orleans', ASP.NET Core's and the runtime's. ASP.NET Core tags requests with the route
     /// template (<c>/v1/users/{userId}/...</c>), never the path a user id is in.

@@ -83,6 +83,16 @@ public sealed class MetricsTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Metrics_turned_off_answer_404()
+    {
+        var configuration = GatewayHost.DefaultConfiguration();
+        configuration["Reco:Metrics:Enabled"] = "false";
+        await using var gateway = await GatewayHost.StartAsync(fixture.Grains, configuration);
+
+        await (await gateway.CreateClient(GatewayHost.AdminKey).GetAsync("/metrics")).AssertProblem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Other_keys_and_no_key_are_refused()
     {
         await (await storefront.GetAsync("/metrics")).AssertProblem(HttpStatusCode.Forbidden);
