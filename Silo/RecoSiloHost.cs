@@ -27,13 +27,7 @@ public static class RecoSiloHost
         {
             // A silo without the API opens only this port, for /metrics (Prometheus text) and nothing else: a
             // management port without a key, on Reco:Metrics:Address (loopback unless said otherwise).
-            var management = WebApplication.CreateBuilder(new WebApplicationOptions
-            {
-                Args = args,
-                ContentRootPath = AppContext.BaseDirectory,
-            });
-            configure?.Invoke(management.Configuration);
-            ConfigureHost(management, management.Services, management.Configuration);
+            var management = WebSilo(args, configure);
             management.Services.AddRecoMetrics();
             management.WebHost.UseUrls($"http://{settings.MetricsAddress}:{metricsPort}");
             var metrics = management.Build();
@@ -53,6 +47,17 @@ public static class RecoSiloHost
             return plain.Build();
         }
 
+        var web = WebSilo(args, configure);
+        web.Services.AddRecoGateway(web.Configuration);
+        web.WebHost.UseUrls($"http://localhost:{HttpPort()}");
+        var app = web.Build();
+        app.MapRecoGateway();
+        return app;
+    }
+
+    /// <summary>A silo host that also serves HTTP (the API, or only its metrics).</summary>
+    private static WebApplicationBuilder WebSilo(string[] args, Action<IConfigurationBuilder>? configure)
+    {
         var web = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
@@ -60,11 +65,7 @@ public static class RecoSiloHost
         });
         configure?.Invoke(web.Configuration);
         ConfigureHost(web, web.Services, web.Configuration);
-        web.Services.AddRecoGateway(web.Configuration);
-        web.WebHost.UseUrls($"http://localhost:{HttpPort()}");
-        var app = web.Build();
-        app.MapRecoGateway();
-        return app;
+        return web;
     }
 
     /// <summary>

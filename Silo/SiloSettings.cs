@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using OrleansReco.Gateway.Hosting;
 
 namespace OrleansReco.Silo;
 
@@ -22,8 +23,7 @@ public sealed record SiloSettings(
     public static SiloSettings From(IConfiguration configuration) => new(
         ClusteringProvider: configuration["Reco:Clustering:Provider"] ?? "Localhost",
         RedisConnectionString: configuration["Reco:Clustering:RedisConnectionString"],
-        // Membership in a table of the storage account that holds the state, unless given one of its own.
-        ClusteringConnectionString: configuration["Reco:Clustering:ConnectionString"] ?? configuration["Reco:Storage:ConnectionString"],
+        ClusteringConnectionString: RecoClusteringExtensions.AzureTableConnectionString(configuration),
         ClusteringTableName: configuration["Reco:Clustering:TableName"],
         AdvertisedAddress: configuration["Reco:Silo:AdvertisedAddress"],
         ClusterId: configuration["Reco:Clustering:ClusterId"] ?? "orleansreco-local",

@@ -27,7 +27,7 @@ public static class RecoClusteringExtensions
         }
         else if (provider.Equals("AzureTable", StringComparison.OrdinalIgnoreCase))
         {
-            var connectionString = section["ConnectionString"] is { Length: > 0 } own ? own : configuration["Reco:Storage:ConnectionString"];
+            var connectionString = AzureTableConnectionString(configuration);
             if (string.IsNullOrWhiteSpace(connectionString))
             {
                 throw new InvalidOperationException($"{SectionName}:ConnectionString (or Reco:Storage:ConnectionString) is required when {SectionName}:Provider is AzureTable.");
@@ -58,6 +58,13 @@ public static class RecoClusteringExtensions
         client.UseConnectionRetryFilter(new StartupConnectionRetryFilter(section.GetValue("ConnectAttempts", 15)));
         return client;
     }
+
+    /// <summary>
+    /// The storage account of the AzureTable membership table, for silos and clients alike: its own connection string,
+    /// else the one that holds the state.
+    /// </summary>
+    public static string? AzureTableConnectionString(IConfiguration configuration) =>
+        configuration[$"{SectionName}:ConnectionString"] is { Length: > 0 } own ? own : configuration["Reco:Storage:ConnectionString"];
 
     private static void UseClusterIds(IClientBuilder client, string clusterId, string serviceId) =>
         client.Configure<ClusterOptions>(o =>
