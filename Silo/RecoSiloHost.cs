@@ -143,7 +143,7 @@ public static class RecoSiloHost
         switch (settings.StorageProvider.ToLowerInvariant())
         {
             case "azuretable":
-                silo.AddAzureTableGrainStorage(RecoStorage.State, configuration.GetSection(AzureTableStorageOptions.SectionName));
+                silo.AddAzureTableStateStorage(RecoStorage.State, configuration);
                 silo.AddAzureTableUserKeyStore(RecoStorage.Keys, configuration);
                 silo.AddAzureTableAggregateRows(configuration);
                 break;

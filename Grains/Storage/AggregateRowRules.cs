@@ -16,7 +16,7 @@ internal static class AggregateRowRules
     /// Azurite checks an entity's JSON body, where binary travels as base64, against 1 MiB: a quarter of that keeps
     /// both well clear, and ten such rows still fit one 4 MiB transaction.
     /// </summary>
-    public const int MaxRowBytes = 4 * StateColumns.ColumnBytes;
+    public const int MaxRowBytes = 4 * BinaryColumns.ColumnBytes;
 
     /// <summary>
     /// Throws when <paramref name="owner"/> cannot be stored: its kind names a sort of aggregate (<c>item</c>,

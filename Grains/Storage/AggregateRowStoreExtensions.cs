@@ -20,7 +20,7 @@ public static class AggregateRowStoreExtensions
         var section = configuration.GetSection(AggregateRowStoreOptions.SectionName);
         silo.Services.AddAzureTableAggregateRows(
             options => options.Bind(section),
-            stateTable: (section["ConnectionString"], section["TableName"] ?? AzureTableStorageOptions.DefaultTableName));
+            stateTable: (section["ConnectionString"], section["TableName"] ?? StateStorage.DefaultTableName));
         return silo;
     }
 

@@ -8,7 +8,7 @@ namespace OrleansReco.Grains.Storage;
 /// </summary>
 public sealed class AggregateRowStoreOptions
 {
-    public const string SectionName = AzureTableStorageOptions.SectionName;
+    public const string SectionName = StateStorage.SectionName;
     public const string DefaultTableName = "OrleansRecoAggregates";
     public const int DefaultPartitions = 64;
     public const int MaxPartitions = 4096;

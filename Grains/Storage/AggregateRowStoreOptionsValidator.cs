@@ -18,7 +18,7 @@ public sealed class AggregateRowStoreOptionsValidator(AggregateRowStoreOptions o
             throw new OrleansConfigurationException($"Aggregate row store: {section}:ConnectionString is not set.");
         }
 
-        if (!AzureTableStorageOptionsValidator.IsValidTableName(options.AggregateTableName))
+        if (!TableCreation.IsValidName(options.AggregateTableName))
         {
             throw new OrleansConfigurationException(
                 $"Aggregate row store: {section}:AggregateTableName '{options.AggregateTableName}' is invalid; Azure table names are " +

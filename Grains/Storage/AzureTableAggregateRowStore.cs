@@ -17,7 +17,7 @@ namespace OrleansReco.Grains.Storage;
 /// Layout. PartitionKey: escaped service id, <c>|</c>, the owner's bucket (stable FNV-1a hash of kind and key, modulo
 /// <see cref="AggregateRowStoreOptions.AggregatePartitions"/>) in four digits; every row of an owner is in that
 /// partition, beside the rows of other owners of the bucket. RowKey: escaped kind, <c>|</c>, escaped key, <c>|</c>,
-/// row name; the head is the row named <c>head</c>. Row data is in binary columns Data0..Data3 (<see cref="StateColumns"/>).
+/// row name; the head is the row named <c>head</c>. Row data is in binary columns Data0..Data3 (<see cref="BinaryColumns"/>).
 /// </para>
 /// <para>
 /// Writes go as entity group transactions, at most one in flight per partition: commits of different owners that wait
@@ -119,7 +119,7 @@ public sealed partial class AzureTableAggregateRowStore : IAggregateRowStore, IL
             await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
             {
                 // A row written with no bytes has no columns.
-                var data = StateColumns.Read(entity) ?? [];
+                var data = BinaryColumns.Read(entity) ?? [];
                 var name = entity.RowKey[prefix.Length..];
                 if (name == AggregateRowRules.HeadName)
                 {
@@ -251,10 +251,10 @@ public sealed partial class AzureTableAggregateRowStore : IAggregateRowStore, IL
         var entity = new TableEntity(partitionKey, rowKey);
         if (data is not null)
         {
-            StateColumns.Write(entity, data);
+            BinaryColumns.Write(entity, data);
         }
 
-        var columns = data is null ? 0 : (data.Length + StateColumns.ColumnBytes - 1) / StateColumns.ColumnBytes;
+        var columns = data is null ? 0 : (data.Length + BinaryColumns.ColumnBytes - 1) / BinaryColumns.ColumnBytes;
         var action = etag == default ? new TableTransactionAction(type, entity) : new TableTransactionAction(type, entity, etag);
         return new SizedAction(action, EstimatedBytes(partitionKey, rowKey, data?.Length ?? 0, columns));
     }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 
 namespace OrleansReco.Grains.Storage;
@@ -6,8 +7,14 @@ namespace OrleansReco.Grains.Storage;
 /// Creates a table once, at silo start or on first use, whichever comes first. Safe to call many times and from
 /// many threads; a failed attempt (Azure unreachable at start) is retried by the next caller instead of sticking.
 /// </summary>
-internal sealed class TableCreation(TableClient table)
+internal sealed partial class TableCreation(TableClient table)
 {
+    /// <summary>Azure's rule for table names: 3 to 63 letters or digits, not starting with a digit.</summary>
+    internal static bool IsValidName(string? tableName) => TableNamePattern().IsMatch(tableName ?? string.Empty);
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    private static partial Regex TableNamePattern();
+
     private readonly Lock _gate = new();
     private Task? _create;
 

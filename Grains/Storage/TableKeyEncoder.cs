@@ -67,6 +67,28 @@ internal static class TableKeyEncoder
         return (id + Separator, id + (char)(Separator + 1));
     }
 
+    /// <summary>
+    /// The key of <paramref name="grainId"/> escaped so that Orleans' Azure Table grain storage, which builds the
+    /// partition key <c>{serviceId}_{type}/{key}</c> and maps <c>/ \ # ?</c> to <c>_</c>, stores every grain under a
+    /// row of its own: the result holds none of those nor a control character, is injective, and leaves room for the
+    /// service id and type within the 1 KiB key limit. Keys that need no escaping (pseudonyms, most item ids) stay as
+    /// they are.
+    /// </summary>
+    public static string GrainKey(string serviceId, GrainId grainId)
+    {
+        var prefix = $"{serviceId}_{grainId.Type}/";
+        var reservedBytes = Encoding.UTF8.GetByteCount(prefix);
+        if (reservedBytes > MaxReservedBytes)
+        {
+            throw new ArgumentException(
+                $"Service id and grain type are too long for a table key: together they must stay within {MaxReservedBytes - 2} UTF-8 bytes.", nameof(serviceId));
+        }
+
+        var builder = new StringBuilder();
+        AppendBytes(builder, grainId.Key.AsSpan());
+        return Limit(builder.ToString(), prefix.Length, reservedBytes);
+    }
+
     public static string RowKey(string stateName)
     {
         var builder = new StringBuilder();

@@ -17,7 +17,7 @@ public static class UserKeyStoreExtensions
     public static ISiloBuilder AddAzureTableUserKeyStore(this ISiloBuilder silo, string name, IConfiguration configuration)
     {
         var keys = configuration.GetSection(UserKeyStoreOptions.SectionName);
-        var state = configuration.GetSection(AzureTableStorageOptions.SectionName);
+        var state = configuration.GetSection(StateStorage.SectionName);
         silo.Services.AddAzureTableUserKeyStore(
             name,
             options => options.Configure(o =>
@@ -25,7 +25,7 @@ public static class UserKeyStoreExtensions
                 keys.Bind(o);
                 o.ConnectionString ??= state["ConnectionString"];
             }),
-            stateTable: (state["ConnectionString"], state["TableName"] ?? AzureTableStorageOptions.DefaultTableName));
+            stateTable: (state["ConnectionString"], state["TableName"] ?? StateStorage.DefaultTableName));
         return silo;
     }
 

@@ -16,10 +16,10 @@ public sealed class UserKeyStoreOptionsValidator(UserKeyStoreOptions options, st
         {
             throw new OrleansConfigurationException(
                 $"User key store '{name}': no connection string; set {UserKeyStoreOptions.SectionName}:ConnectionString " +
-                $"or {AzureTableStorageOptions.SectionName}:ConnectionString.");
+                $"or {StateStorage.SectionName}:ConnectionString.");
         }
 
-        if (!AzureTableStorageOptionsValidator.IsValidTableName(options.TableName))
+        if (!TableCreation.IsValidName(options.TableName))
         {
             throw new OrleansConfigurationException(
                 $"User key store '{name}': table name '{options.TableName}' is invalid; Azure table names are " +

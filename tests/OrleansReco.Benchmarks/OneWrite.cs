@@ -44,7 +44,7 @@ public static class OneWrite
             using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
             var first = body.RootElement.ValueKind == JsonValueKind.Array ? body.RootElement[0] : body.RootElement;
             var partitionKey = "one-write|" + first.GetProperty("userId").GetString();
-            var entity = new TableEntity(partitionKey, "user") { ["Data0"] = Payload(bodyBytes, partitionKey) };
+            var entity = new TableEntity(partitionKey, "user") { ["Data"] = Payload(bodyBytes, partitionKey) };
             await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, context.RequestAborted);
             context.Response.StatusCode = StatusCodes.Status202Accepted;
             context.Response.ContentType = "application/json";
@@ -54,7 +54,7 @@ public static class OneWrite
         await app.RunAsync();
     }
 
-    // The entity as the SDK sends it: {"PartitionKey":"..","RowKey":"user","Data0":"<base64>","Data0@odata.type":"Edm.Binary"};
+    // The entity as the SDK sends it: {"PartitionKey":"..","RowKey":"user","Data":"<base64>","Data@odata.type":"Edm.Binary"};
     // the column is what is left of the target once the rest is counted. Payloads are cached by size: random bytes,
     // made once, so that a request costs the write and not the generator.
     private static readonly Dictionary<int, byte[]> Payloads = [];
@@ -62,7 +62,7 @@ public static class OneWrite
     private static byte[] Payload(int bodyBytes, string partitionKey)
     {
         var envelope = Encoding.UTF8.GetByteCount(partitionKey) +
-            "{\"PartitionKey\":\"\",\"RowKey\":\"user\",\"Data0\":\"\",\"Data0@odata.type\":\"Edm.Binary\"}".Length;
+            "{\"PartitionKey\":\"\",\"RowKey\":\"user\",\"Data\":\"\",\"Data@odata.type\":\"Edm.Binary\"}".Length;
         var size = Math.Max(0, (bodyBytes - envelope) / 4 * 3);
         lock (Payloads)
         {

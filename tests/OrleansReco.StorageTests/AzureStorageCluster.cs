@@ -32,7 +32,7 @@ internal static class AzureStorageCluster
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddAzureTableGrainStorage(RecoStorage.State, configuration.GetSection(AzureTableStorageOptions.SectionName));
+            silo.AddAzureTableStateStorage(RecoStorage.State, configuration);
             silo.AddAzureTableUserKeyStore(RecoStorage.Keys, configuration);
             silo.AddAzureTableAggregateRows(configuration);
             silo.AddOrleansReco(configuration);

@@ -36,8 +36,9 @@ public sealed class EncryptedUserStateEndToEndTests(AzuriteServer azurite) : IAs
         var rows = await AllRows();
         Assert.Empty(Occurrences(rows, city));
         // Nothing outside the user's own rows names the user: item aggregates hold counts and random delivery ids.
-        Assert.Empty(Occurrences(rows.Where(r => !r.Entity.PartitionKey.EndsWith("|" + user, StringComparison.Ordinal)), user));
-        var userRows = rows.Where(r => r.Entity.PartitionKey.EndsWith("|" + user, StringComparison.Ordinal)).ToList();
+        // (The state row's partition key is Orleans' layout, ..._user_{key}; the key store's the project's, ...|user|{key}.)
+        Assert.Empty(Occurrences(rows.Where(r => !IsRowOf(r.Entity, user)), user));
+        var userRows = rows.Where(r => IsRowOf(r.Entity, user)).ToList();
         Assert.Equal([KeyTable, StateTable], userRows.Select(r => r.Table).Order());
         Assert.Empty(Occurrences(userRows, items[0]));
         // The scan does find plain values: item ids are catalogue data, kept plain in the item aggregates.
@@ -54,6 +55,9 @@ public sealed class EncryptedUserStateEndToEndTests(AzuriteServer azurite) : IAs
 
         Assert.DoesNotContain(await AllRows(), r => r.Entity.PartitionKey.Contains(user, StringComparison.Ordinal));
     }
+
+    private static bool IsRowOf(TableEntity row, string user) =>
+        row.PartitionKey.EndsWith("_user_" + user, StringComparison.Ordinal) || row.PartitionKey.EndsWith("|user|" + user, StringComparison.Ordinal);
 
     private async Task<List<(string Table, TableEntity Entity)>> AllRows()
     {

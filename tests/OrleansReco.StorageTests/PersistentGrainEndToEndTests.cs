@@ -57,7 +57,7 @@ public sealed class PersistentGrainEndToEndTests(AzuriteServer azurite)
             })
             .Build();
         builder.ConfigureSilo((_, silo) =>
-            silo.AddAzureTableGrainStorage("reco", configuration.GetSection(AzureTableStorageOptions.SectionName)));
+            silo.AddAzureTableStateStorage("reco", configuration));
         await using var cluster = builder.Build();
         await cluster.DeployAsync();
 
@@ -86,7 +86,7 @@ public sealed class PersistentGrainEndToEndTests(AzuriteServer azurite)
         var rows = new List<TableEntity>();
         await foreach (var row in table.QueryAsync<TableEntity>())
         {
-            if (row.PartitionKey.EndsWith("|" + grainKey, StringComparison.Ordinal))
+            if (row.PartitionKey.EndsWith("_" + grainKey, StringComparison.Ordinal))
             {
                 rows.Add(row);
             }

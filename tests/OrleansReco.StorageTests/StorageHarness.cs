@@ -1,6 +1,10 @@
 using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans;
+using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -47,12 +51,13 @@ internal sealed class StorageHarness : IDisposable
         });
         services.AddSerializer(serializer => serializer.AddAssembly(typeof(TestState).Assembly));
         services.AddSingleton<IGrainStorageSerializer, ExactSizeGrainStorageSerializer>();
-        services.AddAzureTableGrainStorage(ProviderName, options => options.Configure(o =>
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            o.ConnectionString = azurite.ConnectionString;
-            o.TableName = tableName;
-            o.DeleteStateOnClear = deleteStateOnClear;
-        }));
+            ["Reco:Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Reco:Storage:TableName"] = tableName,
+            ["Reco:Storage:DeleteStateOnClear"] = deleteStateOnClear.ToString(),
+        }).Build();
+        new ServicesOnly(services, configuration).AddAzureTableStateStorage(ProviderName, configuration);
 
         var provider = services.BuildServiceProvider();
         foreach (var validator in provider.GetServices<Orleans.IConfigurationValidator>())
@@ -60,8 +65,19 @@ internal sealed class StorageHarness : IDisposable
             validator.ValidateConfiguration();
         }
 
+        // The stages a silo would run at start: Orleans' provider connects to its table in one of them.
+        var lifecycle = new SiloLifecycleSubject(provider.GetRequiredService<ILogger<SiloLifecycleSubject>>());
+        foreach (var participant in provider.GetServices<ILifecycleParticipant<ISiloLifecycle>>())
+        {
+            participant.Participate(lifecycle);
+        }
+        Task.Run(() => lifecycle.OnStart()).GetAwaiter().GetResult();
+
         return new StorageHarness(provider, serviceId, new TableServiceClient(azurite.ConnectionString).GetTableClient(tableName));
     }
+
+    /// <summary>The silo builder's two parts, so the provider is registered by the product's own extension.</summary>
+    private sealed record ServicesOnly(IServiceCollection Services, IConfiguration Configuration) : ISiloBuilder;
 
     public static GrainId NewGrainId(string type = "testgrain") => GrainId.Create(type, Guid.NewGuid().ToString("N"));
 
@@ -84,7 +100,8 @@ internal sealed class StorageHarness : IDisposable
     /// <summary>Every row stored for the grain, whatever its state name: the erasure check.</summary>
     public async Task<List<TableEntity>> RowsOfAsync(GrainId grainId)
     {
-        var partitionKey = TableKeyEncoder.PartitionKey(ServiceId, grainId);
+        // Orleans' layout: {serviceId}_{type}/{key} with / mapped to _, the key escaped by the product.
+        var partitionKey = $"{ServiceId}_{grainId.Type}_{TableKeyEncoder.GrainKey(ServiceId, grainId)}";
         var rows = new List<TableEntity>();
         await foreach (var row in Table.QueryAsync<TableEntity>(e => e.PartitionKey == partitionKey))
         {

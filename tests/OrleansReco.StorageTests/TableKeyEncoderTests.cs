@@ -21,6 +21,22 @@ public sealed class TableKeyEncoderTests
         }
     }
 
+    [Fact]
+    public void Grain_keys_handed_to_orleans_provider_make_valid_distinct_partition_keys()
+    {
+        // Orleans' provider builds {serviceId}_{type}/{key} and maps / \ # ? to _: what it then sends must be a valid key,
+        // and distinct grains must give distinct keys. Grain types are the product's own, so only keys vary here.
+        string OrleansPartitionKey(GrainId id) =>
+            $"svc_{id.Type}/{TableKeyEncoder.GrainKey("svc", id)}".Replace('/', '_').Replace('\\', '_').Replace('#', '_').Replace('?', '_');
+
+        var ids = KeyCases.GrainKeys.Select(k => GrainId.Create("testgrain", k)).Concat(KeyCases.RawByteIds).ToList();
+        var keys = ids.Select(OrleansPartitionKey).ToList();
+
+        Assert.All(keys, AssertValidKey);
+        Assert.Equal(ids.Distinct().Count(), keys.Distinct().Count());
+        Assert.Equal("plain", TableKeyEncoder.GrainKey("svc", GrainId.Create("user", "plain")));
+    }
+
     [Theory]
     [InlineData("svc")]
     [InlineData("a|b")]

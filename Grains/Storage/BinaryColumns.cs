@@ -3,10 +3,11 @@ using Azure.Data.Tables;
 namespace OrleansReco.Grains.Storage;
 
 /// <summary>
-/// Spreads a serialized state over the binary columns Data0..Data14 of one row. A binary property holds at
-/// most 64 KiB and an entity at most 1 MiB, so 15 full columns (960 KiB) leave room for keys and metadata.
+/// Spreads bytes over the binary columns Data0..Data14 of one row (aggregate rows use the first four). A binary
+/// property holds at most 64 KiB and an entity at most 1 MiB, so 15 full columns (960 KiB) leave room for keys and
+/// metadata.
 /// </summary>
-internal static class StateColumns
+internal static class BinaryColumns
 {
     public const int ColumnBytes = 64 * 1024;
     public const int MaxColumns = 15;
@@ -24,7 +25,7 @@ internal static class StateColumns
         }
     }
 
-    /// <summary>The concatenated columns, or null when the row holds no state (it was cleared without delete).</summary>
+    /// <summary>The concatenated columns, or null when the row holds no data.</summary>
     public static byte[]? Read(TableEntity entity)
     {
         var chunks = new List<byte[]>(MaxColumns);
