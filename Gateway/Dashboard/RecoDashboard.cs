@@ -14,9 +14,10 @@ public static class RecoDashboard
 {
     public const string Path = "/dashboard";
 
-    /// <summary>The authorization policy and authentication scheme of the dashboard's routes.</summary>
+    /// <summary>The authorization policy of the dashboard's routes: admin keys.</summary>
     public const string PolicyName = "dashboard";
 
+    /// <summary>Their authentication scheme: the API-key handler, taking the key as a Basic password too.</summary>
     public const string SchemeName = "ApiKeyOrBasic";
 
     /// <summary>What a browser names when it asks for the credentials.</summary>
@@ -36,7 +37,8 @@ public static class RecoDashboard
     /// <summary>
     /// The serving side, for the gateway's host whatever gives it its grain factory (an Orleans client, a co-hosting
     /// silo, a test cluster's client). A co-hosting silo has registered it already (its registration includes the
-    /// client's): registering it twice would hand every log line twice to the dashboard's log stream.
+    /// client's; <c>RecoSiloHost</c> configures Orleans before the gateway): registering it twice would hand every log
+    /// line twice to the dashboard's log stream.
     /// </summary>
     internal static void AddServing(IServiceCollection services, IConfiguration configuration)
     {
