@@ -109,6 +109,7 @@ cat <<EOT
 
 OrleansReco is running: http://localhost:$port   (OpenAPI: /openapi/v1.json, health: /health/ready, metrics: /metrics with the admin key)
 Demo shop: http://localhost:$port/demo/   (Development only; $($demo && echo "filled with the synthetic storefront" || echo "empty: start with --demo to fill it"))
+Dashboard: http://localhost:$port/dashboard/   (the Orleans dashboard: the browser asks for a user name, any, and a password, the admin key admin-dev-key)
 Storefront key: storefront-dev-key   Catalog key: catalog-dev-key   Logs: $logs
 Ctrl-C stops everything.
 EOT

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OrleansReco.Gateway.Auth;
+using OrleansReco.Gateway.Dashboard;
 using OrleansReco.Gateway.Demo;
 using OrleansReco.Gateway.Endpoints;
 using OrleansReco.Gateway.Metrics;
@@ -48,6 +49,10 @@ public static class GatewayEndpoints
         if (RecoMetricsExtensions.Enabled(app.Configuration))
         {
             app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(RecoRoles.Admin);
+        }
+        if (RecoDashboard.Enabled(app.Configuration))
+        {
+            app.MapRecoDashboard(); // at /dashboard, admin key
         }
         return app;
     }

@@ -1,8 +1,8 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansReco.Gateway.Auth;
+using OrleansReco.Gateway.Dashboard;
 using OrleansReco.Gateway.Endpoints;
 using OrleansReco.Gateway.Errors;
 using OrleansReco.Gateway.Health;
@@ -52,8 +52,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
 
         // No default scheme: every gateway policy names its scheme, so a co-hosting silo keeps its own defaults.
-        services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        var authentication = services.AddAuthentication()
+            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(options =>
         {
             foreach (var role in RecoRoles.All)
@@ -64,6 +64,18 @@ public static class GatewayServiceCollectionExtensions
                     .RequireRole(role, RecoRoles.Admin));
             }
         });
+
+        if (RecoDashboard.Enabled(configuration))
+        {
+            // At /dashboard, admin keys only; a browser sends the key as a Basic password, which only these routes take.
+            authentication.AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(
+                RecoDashboard.SchemeName, o => o.BasicRealm = RecoDashboard.Realm);
+            services.AddAuthorization(options => options.AddPolicy(RecoDashboard.PolicyName, policy => policy
+                .AddAuthenticationSchemes(RecoDashboard.SchemeName)
+                .RequireAuthenticatedUser()
+                .RequireRole(RecoRoles.Admin)));
+            RecoDashboard.AddServing(services, configuration);
+        }
 
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>()

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using OrleansReco.Gateway;
+using OrleansReco.Gateway.Dashboard;
 using OrleansReco.Gateway.Metrics;
 using OrleansReco.Grains.Hosting;
 using OrleansReco.Grains.Storage;
@@ -158,5 +159,10 @@ public static class RecoSiloHost
                     $"Unknown Reco:Storage:Provider '{settings.StorageProvider}': use AzureTable (default) or Memory.");
         }
         silo.AddOrleansReco(configuration);
+        if (RecoDashboard.Enabled(configuration))
+        {
+            // Its grains and call statistics; the process serving the API serves the pages (it must be on there too).
+            silo.AddRecoDashboard();
+        }
     }
 }

@@ -72,7 +72,8 @@ connection_string() { # table-service port
 
 # The product as ./run.sh starts it by default: one silo process that also serves the API, state on the table
 # service at the given port. Its own silo and Orleans gateway ports, so it runs beside ./run.sh. The per-key rate
-# limit is lifted (it would measure the limiter).
+# limit is lifted (it would measure the limiter), and the dashboard (on in Development) is off: it costs on every
+# grain call.
 start_product() { # http-port storage-port log -> $product_pid
   local silo_port gateway_port
   silo_port="$(free_port)"; gateway_port="$(free_port)"
@@ -80,7 +81,7 @@ start_product() { # http-port storage-port log -> $product_pid
   Reco__Storage__Provider=AzureTable Reco__Storage__ConnectionString="$(connection_string "$2")" \
   Reco__Silo__HostGateway=true Reco__Silo__SiloPort="$silo_port" Reco__Silo__GatewayPort="$gateway_port" \
   Reco__Clustering__GatewayPort="$gateway_port" \
-  Reco__RateLimits__TokenLimit=10000000 Reco__RateLimits__TokensPerPeriod=10000000 \
+  Reco__RateLimits__TokenLimit=10000000 Reco__RateLimits__TokensPerPeriod=10000000 Reco__Dashboard__Enabled=false \
   RECO_PORT="$1" setsid dotnet "$silo_dll" >>"$3" 2>&1 &
   product_pid=$!; started_pids+=("$product_pid")
   local end=$((SECONDS + 180))

@@ -23,6 +23,8 @@ out="$(mktemp -d)"
 
 # The per-key rate limit (1,000/s by default) would measure the limiter, not the product.
 export Reco__RateLimits__TokenLimit=10000000 Reco__RateLimits__TokensPerPeriod=10000000
+# The dashboard times every grain call while watched and turns on Orleans' own instruments: off for measuring.
+export Reco__Dashboard__Enabled=false
 export RECO_WRK_USERS="$users" RECO_WRK_ITEMS="$items"
 RECO_PORT="$port" RECO_DATA_DIR="$data" RECO_AZURITE_PORT="${RECO_LOAD_AZURITE_PORT:-10102}" ./run.sh >"$out/run.log" 2>&1 &
 product=$!
