@@ -1,7 +1,7 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OrleansReco.Gateway.Auth;
 using OrleansReco.Gateway.Demo;
 using OrleansReco.Gateway.Endpoints;
+using OrleansReco.Gateway.Health;
 using OrleansReco.Gateway.Metrics;
 using OrleansReco.Gateway.RateLimiting;
 
@@ -9,8 +9,6 @@ namespace OrleansReco.Gateway;
 
 public static class GatewayEndpoints
 {
-    internal const string ReadyTag = "ready";
-
     /// <summary>
     /// Adds the gateway's middleware (errors, failure limit, auth, rate limits) and maps the v1 API, health and OpenAPI;
     /// in Development also the demo storefront.
@@ -38,12 +36,7 @@ public static class GatewayEndpoints
         v1.MapPrivacy();
         v1.MapAdmin();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
-            .AllowAnonymous()
-            .DisableRateLimiting();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) })
-            .AllowAnonymous()
-            .DisableRateLimiting();
+        app.MapRecoHealth();
         app.MapOpenApi().AllowAnonymous().DisableRateLimiting();
         if (RecoMetricsExtensions.Enabled(app.Configuration))
         {
