@@ -1,8 +1,8 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OrleansReco.Gateway.Auth;
 using OrleansReco.Gateway.Dashboard;
 using OrleansReco.Gateway.Demo;
 using OrleansReco.Gateway.Endpoints;
+using OrleansReco.Gateway.Health;
 using OrleansReco.Gateway.Metrics;
 using OrleansReco.Gateway.RateLimiting;
 
@@ -10,8 +10,6 @@ namespace OrleansReco.Gateway;
 
 public static class GatewayEndpoints
 {
-    internal const string ReadyTag = "ready";
-
     /// <summary>
     /// Adds the gateway's middleware (errors, failure limit, auth, rate limits) and maps the v1 API, health and OpenAPI;
     /// in Development also the demo storefront.
@@ -39,12 +37,7 @@ public static class GatewayEndpoints
         v1.MapPrivacy();
         v1.MapAdmin();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
-            .AllowAnonymous()
-            .DisableRateLimiting();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) })
-            .AllowAnonymous()
-            .DisableRateLimiting();
+        app.MapRecoHealth();
         app.MapOpenApi().AllowAnonymous().DisableRateLimiting();
         if (RecoMetricsExtensions.Enabled(app.Configuration))
         {

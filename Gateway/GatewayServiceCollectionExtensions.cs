@@ -86,7 +86,7 @@ public static class GatewayServiceCollectionExtensions
             services.AddRecoMetrics(); // at /metrics, admin key
         }
 
-        services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [GatewayEndpoints.ReadyTag]);
+        services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);
         services.AddOpenApi(options => options.AddDocumentTransformer<ApiKeySecurityTransformer>());
 
         // Request paths carry user ids (/v1/users/{userId}/...). The hosting diagnostics log every path at

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using OrleansReco.Gateway;
 using OrleansReco.Gateway.Dashboard;
+using OrleansReco.Gateway.Health;
+using OrleansReco.Gateway.Hosting;
 using OrleansReco.Gateway.Metrics;
 using OrleansReco.Grains.Hosting;
 using OrleansReco.Grains.Storage;
@@ -24,16 +26,20 @@ public static class RecoSiloHost
         configure?.Invoke(probe);
         var probed = probe.Build();
         var settings = SiloSettings.From(probed);
-        if (!settings.HostGateway && settings.MetricsPort is { } metricsPort && RecoMetricsExtensions.Enabled(probed))
+        if (!settings.HostGateway && settings.MetricsPort is { } managementPort)
         {
-            // A silo without the API opens only this port, for /metrics (Prometheus text) and nothing else: a
-            // management port without a key, on Reco:Metrics:Address (loopback unless said otherwise).
+            // A silo without the API opens only this management port, without a key, on Reco:Metrics:Address
+            // (loopback unless said otherwise): the health endpoints for probes, and /metrics (Prometheus text) unless
+            // metrics are off. Nothing else answers there.
+            var metricsOn = RecoMetricsExtensions.Enabled(probed);
             var management = WebSilo(args, configure);
-            management.Services.AddRecoMetrics();
-            management.WebHost.UseUrls($"http://{settings.MetricsAddress}:{metricsPort}");
-            var metrics = management.Build();
-            metrics.MapPrometheusScrapingEndpoint("/metrics");
-            return metrics;
+            if (metricsOn) management.Services.AddRecoMetrics();
+            management.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [HealthEndpoints.ReadyTag]);
+            management.WebHost.UseUrls($"http://{settings.MetricsAddress}:{managementPort}");
+            var app = management.Build();
+            app.MapRecoHealth();
+            if (metricsOn) app.MapPrometheusScrapingEndpoint("/metrics");
+            return app;
         }
         if (!settings.HostGateway)
         {
@@ -50,13 +56,13 @@ public static class RecoSiloHost
 
         var web = WebSilo(args, configure);
         web.Services.AddRecoGateway(web.Configuration);
-        web.WebHost.UseUrls($"http://localhost:{HttpPort()}");
-        var app = web.Build();
-        app.MapRecoGateway();
-        return app;
+        web.WebHost.UseUrls(RecoHttp.Url(web.Configuration));
+        var api = web.Build();
+        api.MapRecoGateway();
+        return api;
     }
 
-    /// <summary>A silo host that also serves HTTP (the API, or only its metrics).</summary>
+    /// <summary>A silo host that also serves HTTP (the API, or only its management port).</summary>
     private static WebApplicationBuilder WebSilo(string[] args, Action<IConfigurationBuilder>? configure)
     {
         var web = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -70,8 +76,9 @@ public static class RecoSiloHost
     }
 
     /// <summary>
-    /// The address a silo gives the others and clients in the membership table: loopback for silos on one machine, or
-    /// <c>Reco:Silo:AdvertisedAddress</c> (a pod's or host's IP), then listening on every interface.
+    /// The address a silo gives the others and clients in the membership table: loopback for silos on one machine,
+    /// <c>Reco:Silo:AdvertisedAddress</c> (a pod's or host's IP), then listening on every interface, or, under
+    /// Kubernetes hosting, the pod's IP (POD_IP, from the downward API), also listening on every interface.
     /// </summary>
     private static void ConfigureEndpoints(ISiloBuilder silo, SiloSettings settings)
     {
@@ -82,15 +89,26 @@ public static class RecoSiloHost
                 : throw new InvalidOperationException($"Reco:Silo:AdvertisedAddress must be an IP address, not '{text}'.");
             silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
         }
+        else if (settings.Kubernetes)
+        {
+            // The package listens on every interface for an endpoint left unset. It would advertise POD_IP only if no
+            // address were set by then, but Orleans' own default (the host's first address) comes first, so the pod's
+            // IP is set here: on a pod with several interfaces the first need not be the one other pods reach.
+            var podIP = settings.PodIP is not { Length: > 0 } pod ? null
+                : IPAddress.TryParse(pod, out var parsed) ? parsed
+                : throw new InvalidOperationException($"POD_IP must be the pod's IP address (the downward API's status.podIP), not '{pod}'.");
+            silo.Configure<EndpointOptions>(o =>
+            {
+                if (podIP is not null) o.AdvertisedIPAddress = podIP;
+                o.SiloPort = settings.SiloPort;
+                o.GatewayPort = settings.GatewayPort;
+            });
+        }
         else
         {
             silo.ConfigureEndpoints(IPAddress.Loopback, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
         }
     }
-
-    /// <summary>RECO_PORT, as for the gateway process, so scripts set one variable whichever process serves the API.</summary>
-    private static int HttpPort() =>
-        int.TryParse(Environment.GetEnvironmentVariable("RECO_PORT"), out var port) ? port : 5080;
 
     private static void ConfigureHost(IHostApplicationBuilder builder, IServiceCollection services, IConfiguration configuration)
     {
@@ -101,6 +119,19 @@ public static class RecoSiloHost
 
     private static void ConfigureSilo(ISiloBuilder silo, SiloSettings settings, IConfiguration configuration)
     {
+        if (settings.Kubernetes)
+        {
+            if (settings.ClusteringProvider.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException(
+                    "Reco:Silo:Kubernetes needs a shared membership table: set Reco:Clustering:Provider to AzureTable or Redis.");
+            }
+            // Pod name as silo name, the pod's IP, and an agent that tells membership about deleted pods (it reads,
+            // watches and labels the pods of this cluster: deploy/k8s/rbac.yaml). Added before the cluster ids below:
+            // the package takes them from ORLEANS_CLUSTER_ID and ORLEANS_SERVICE_ID when set, and configured after it
+            // Reco:Clustering wins, which the gateway reads too, so silos and clients cannot disagree.
+            silo.UseKubernetesHosting();
+        }
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = settings.ClusterId;

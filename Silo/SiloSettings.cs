@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Orleans.Hosting.Kubernetes;
 using OrleansReco.Gateway.Hosting;
 
 namespace OrleansReco.Silo;
@@ -18,7 +19,9 @@ public sealed record SiloSettings(
     bool HostGateway,
     TimeSpan ShutdownTimeout,
     int? MetricsPort,
-    string MetricsAddress)
+    string MetricsAddress,
+    bool Kubernetes,
+    string? PodIP)
 {
     public static SiloSettings From(IConfiguration configuration) => new(
         ClusteringProvider: configuration["Reco:Clustering:Provider"] ?? "Localhost",
@@ -34,5 +37,7 @@ public sealed record SiloSettings(
         HostGateway: configuration.GetValue("Reco:Silo:HostGateway", true),
         ShutdownTimeout: configuration.GetValue("Reco:Silo:ShutdownTimeout", TimeSpan.FromSeconds(30)),
         MetricsPort: configuration.GetValue<int?>("Reco:Metrics:Port"),
-        MetricsAddress: configuration["Reco:Metrics:Address"] ?? "127.0.0.1");
+        MetricsAddress: configuration["Reco:Metrics:Address"] ?? "127.0.0.1",
+        Kubernetes: configuration.GetValue("Reco:Silo:Kubernetes", false),
+        PodIP: configuration[KubernetesHostingOptions.PodIPEnvironmentVariable]);
 }
