@@ -32,6 +32,12 @@ public sealed record BlendWeights(double Neighbourhood, double Embedding, double
 /// Overrides the configured blend weights. For tuning tools that score several weights on one replay; the gateway
 /// never sets it. Discovery mode ignores the repeat weight.
 /// </param>
+/// <param name="Diversity">
+/// λ of maximal marginal relevance, 0 to 1: 0 ranks by relevance alone (the list as without it), 1 by dissimilarity to
+/// the items listed before (the first item is still the most relevant). Appended last, as <see cref="MaxPerCategory"/>,
+/// so older callers' messages read as 0.
+/// </param>
+/// <param name="MaxPerCategory">At most this many items of one category (items without a category are not capped); null: no cap.</param>
 [GenerateSerializer, Immutable, Alias("OrleansReco.RecommendationRequest")]
 public sealed record RecommendationRequest(
     int Count,
@@ -39,7 +45,9 @@ public sealed record RecommendationRequest(
     string? Category,
     IReadOnlyList<string> Exclude,
     RecommendationMode Mode = RecommendationMode.Discovery,
-    BlendWeights? Weights = null);
+    BlendWeights? Weights = null,
+    double Diversity = 0,
+    int? MaxPerCategory = null);
 
 [GenerateSerializer, Alias("OrleansReco.RecommendationMode")]
 public enum RecommendationMode

@@ -21,7 +21,7 @@ internal static class RecommendationEndpoints
             .ProducesValidationProblem()
             .WithName("GetRecommendations")
             .WithSummary("Top items for a shopper, each with a score and the history item it is recommended because of.")
-            .WithDescription("Query: count (1-100, default 10), mode (discovery|repeat, default discovery), excludeSeen (true|false), category, exclude (comma-separated item ids).");
+            .WithDescription("Query: count (1-100, default 10), mode (discovery|repeat, default discovery), excludeSeen (true|false), category, exclude (comma-separated item ids), diversity (0-1, default 0: maximal marginal relevance over item similarity), maxPerCategory (1-100: at most this many items of one category).");
     }
 
     private static async Task<IResult> GetRecommendations(
@@ -37,6 +37,8 @@ internal static class RecommendationEndpoints
         var mode = ReadMode(request.Query, errors);
         var category = QueryParameters.ReadOptionalId(request.Query, "category", errors);
         var exclude = QueryParameters.ReadIdList(request.Query, "exclude", errors);
+        var diversity = QueryParameters.ReadFraction(request.Query, "diversity", errors);
+        var maxPerCategory = QueryParameters.ReadOptionalPositive(request.Query, "maxPerCategory", QueryParameters.MaxCount, errors);
         if (errors.Any)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid request");
@@ -44,7 +46,7 @@ internal static class RecommendationEndpoints
 
         var result = await storefront.Value.Within(grains.GetGrain<IRecommenderGrain>(RecommenderKey).Recommend(
             pseudonymizer.Pseudonymize(userId!),
-            new RecommendationRequest(count, excludeSeen, category, exclude, mode)));
+            new RecommendationRequest(count, excludeSeen, category, exclude, mode, Diversity: diversity, MaxPerCategory: maxPerCategory)));
         GatewayMetrics.Served(ModeName(mode), result);
         return TypedResults.Ok(new RecommendationsResponse(
             result.Items.Select(i => new RecommendedItemResponse(i.ItemId, i.Score, i.Because, ReasonNames.Of(i.Reason))).ToList(),

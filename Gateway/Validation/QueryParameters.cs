@@ -25,6 +25,40 @@ internal static class QueryParameters
         return count;
     }
 
+    /// <summary>A number from 0 to 1 (a fraction such as a weight), written plainly (<c>0.25</c>, not <c>2.5e-1</c>); absent, 0.</summary>
+    public static double ReadFraction(IQueryCollection query, string name, FieldErrors errors)
+    {
+        var text = ReadSingle(query, name, errors);
+        if (text is null)
+        {
+            return 0;
+        }
+        if (!double.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            || !double.IsFinite(value) || value > 1)
+        {
+            errors.Add(name, "must be a number from 0 to 1, such as 0.25");
+            return 0;
+        }
+        return value;
+    }
+
+    /// <summary>An optional whole number from 1 to <paramref name="max"/>; absent, null.</summary>
+    public static int? ReadOptionalPositive(IQueryCollection query, string name, int max, FieldErrors errors)
+    {
+        var text = ReadSingle(query, name, errors);
+        if (text is null)
+        {
+            return null;
+        }
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            || value < 1 || value > max)
+        {
+            errors.Add(name, $"must be a whole number from 1 to {max}");
+            return null;
+        }
+        return value;
+    }
+
     public static bool ReadBoolean(IQueryCollection query, string name, FieldErrors errors)
     {
         var text = ReadSingle(query, name, errors);

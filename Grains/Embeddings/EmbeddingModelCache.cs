@@ -43,7 +43,7 @@ public sealed class EmbeddingModelCache(IGrainFactory grains, IOptions<ModelOpti
             var model = _model;
             if (manifest is not null && manifest.Version != model?.Version)
             {
-                model = await Load(manifest);
+                model = await Load(grains, manifest);
                 RecoMetrics.ModelServed(manifest.Version, manifest.TrainedAt);
             }
             lock (_lock)
@@ -62,7 +62,8 @@ public sealed class EmbeddingModelCache(IGrainFactory grains, IOptions<ModelOpti
         }
     }
 
-    private async Task<EmbeddingModel> Load(EmbeddingManifest manifest)
+    /// <summary>Model <paramref name="manifest"/> in memory, read from its shards: also how a tool scores lists against it.</summary>
+    public static async Task<EmbeddingModel> Load(IGrainFactory grains, EmbeddingManifest manifest)
     {
         var shards = await Task.WhenAll(Enumerable.Range(0, manifest.Shards).Select(shard =>
             grains.GetGrain<IEmbeddingShardGrain>(EmbeddingTrainerGrain.ShardKey(manifest.Version, shard)).Get()));

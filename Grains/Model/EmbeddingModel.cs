@@ -133,7 +133,7 @@ public sealed class EmbeddingModel
         foreach (var candidate in candidates)
         {
             if (!_index.TryGetValue(candidate, out var i) || i == target) continue;
-            var cosine = Dot(Vectors[i], Vectors[target]) / (_norms[i] * _norms[target] + float.Epsilon);
+            var cosine = Cosine(i, target);
             if (cosine > bestCosine)
             {
                 bestCosine = cosine;
@@ -142,6 +142,26 @@ public sealed class EmbeddingModel
         }
         return best;
     }
+
+    /// <summary>
+    /// The similarity of two items for diversifying a list: the cosine of their vectors, clamped to [0, 1]: negatives count 0 (items
+    /// that point apart are no more alike than unrelated ones); 0 when either item is not in
+    /// the model (nothing says it is alike). Exact for every pair the model holds, and a dot product from memory.
+    /// </summary>
+    public double Similarity(string a, string b) =>
+        _index.TryGetValue(a, out var i) && _index.TryGetValue(b, out var j) ? Math.Clamp(Cosine(i, j), 0, 1) : 0;
+
+    /// <summary>
+    /// <see cref="Similarity(string, string)"/> between positions of <paramref name="items"/>, each item looked up once:
+    /// what a re-ranking asks count x pool times.
+    /// </summary>
+    public Func<int, int, double> Similarities(IReadOnlyList<string> items)
+    {
+        var indexes = items.Select(item => _index.TryGetValue(item, out var i) ? i : -1).ToArray();
+        return (a, b) => indexes[a] < 0 || indexes[b] < 0 ? 0 : Math.Clamp(Cosine(indexes[a], indexes[b]), 0, 1);
+    }
+
+    private float Cosine(int i, int j) => Dot(Vectors[i], Vectors[j]) / (_norms[i] * _norms[j] + float.Epsilon);
 
     /// <summary>x.y a SIMD vector at a time: the inner loop of the candidate scan.</summary>
     private static float Dot(float[] x, float[] y)

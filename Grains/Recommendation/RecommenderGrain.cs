@@ -9,7 +9,7 @@ namespace OrleansReco.Grains.Recommendation;
 /// <summary>
 /// Stateless fan-out, one or more per silo: the user's context, then in parallel the neighbourhoods of the top-H
 /// history items (wherever those item grains live), the embedding candidates from this silo's model, then the hybrid
-/// score, filtering and popularity fill.
+/// score, filtering, the re-ranking for diversity when asked, and popularity fill.
 /// </summary>
 [StatelessWorker]
 public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingModelCache models) : Grain, IRecommenderGrain
@@ -23,26 +23,38 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
         var repeat = request.Mode == RecommendationMode.Repeat;
 
         var items = new List<RecommendedItem>(request.Count);
+        // The categories of the listed items, when a cap asks for them: the popularity fill counts against them too.
+        var listedCategories = new List<string?>();
         if (context.Personalization && context.History.Count > 0)
         {
             var weights = request.Weights
                 ?? new BlendWeights(_options.NeighbourhoodWeight, _options.EmbeddingWeight, _options.RepeatWeight, _options.EaseWeight);
             if (!repeat) weights = weights with { Repeat = 0 };
-            items.AddRange(await Personalised(context, excluded, request.Category, request.Count, weights));
+            items.AddRange(await Personalised(context, excluded, request, weights, listedCategories));
         }
         var personalized = items.Count > 0;
 
         if (items.Count < request.Count)
         {
             excluded.UnionWith(items.Select(i => i.ItemId));
-            var popular = await Popular(request.Count - items.Count + excluded.Count, request.Category);
-            items.AddRange(popular
+            var wanted = request.Count - items.Count;
+            // With a cap, items of full categories are passed over: read further down the popularity list.
+            var popular = (await Popular((request.MaxPerCategory is null ? wanted : Diversification.PoolSize(wanted)) + excluded.Count, request.Category))
                 .Where(p => !excluded.Contains(p.ItemId))
-                .Take(request.Count - items.Count)
-                .Select(p => new RecommendedItem(p.ItemId, p.Score, null, RecommendationReason.Popular)));
+                .ToList();
+            var fill = request.MaxPerCategory is null
+                ? popular.Take(wanted).ToList()
+                // The fill is capped, not diversified: popularity scores are not the relevance the diversity trades.
+                : Diversification.Rerank(
+                        popular.Select(p => new DiversityCandidate(p.ItemId, p.Score, p.Category)).ToList(),
+                        wanted, 0, request.MaxPerCategory, NoSimilarity, listedCategories)
+                    .ConvertAll(i => popular[i]);
+            items.AddRange(fill.Select(p => new RecommendedItem(p.ItemId, p.Score, null, RecommendationReason.Popular)));
         }
         return new RecommendationResult(items, personalized);
     }
+
+    private static double NoSimilarity(int a, int b) => 0;
 
     public async Task<IReadOnlyList<PopularItem>> Popular(int count, string? category)
     {
@@ -85,12 +97,15 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
     /// only items some neighbourhood listed in it can appear.
     /// </summary>
     private async Task<List<RecommendedItem>> Personalised(
-        UserContext context, HashSet<string> excluded, string? category, int count, BlendWeights weights)
+        UserContext context, HashSet<string> excluded, RecommendationRequest request, BlendWeights weights, List<string?> listedCategories)
     {
-        var (parts, model) = await CandidateParts(context, excluded, category, weights);
+        var (parts, model) = await CandidateParts(context, excluded, request.Category, weights);
         var historyItems = context.History.Take(_options.HistoryFanOut).Select(h => h.ItemId).ToList();
-        return HybridScoring.Rank(parts, weights)
-            .Take(count)
+        var ranked = HybridScoring.Rank(parts, weights);
+        var listed = Diversification.Applies(request.Diversity, request.MaxPerCategory)
+            ? await Diversify(ranked, request, model, listedCategories)
+            : ranked.Take(request.Count); // the hot path: no pool, no lookups
+        return listed
             .Select(h => h.Source switch
             {
                 ScoreSource.Own => new RecommendedItem(h.ItemId, h.Score, h.Because, RecommendationReason.Repeat),
@@ -102,6 +117,40 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
             .ToList();
     }
 
+    /// <summary>
+    /// The list re-ranked from a pool of the best candidates (<see cref="Diversification"/>): similarity from the
+    /// current model's item vectors (exact for every pair it holds, and a dot product in this silo's memory, where
+    /// neighbourhoods would cost a grain call per candidate and know only their top pairs), categories from the item
+    /// index (neighbourhoods know only their own items'). Each item keeps its score, reason and "because": the
+    /// re-ranking changes which items are listed and their order, not why each is there.
+    /// </summary>
+    private async Task<IEnumerable<HybridItem>> Diversify(
+        List<HybridItem> ranked, RecommendationRequest request, EmbeddingModel? model, List<string?> listedCategories)
+    {
+        var pool = ranked.Take(Diversification.PoolSize(request.Count)).ToList();
+        var ids = pool.ConvertAll(h => h.ItemId);
+        var categories = request.MaxPerCategory is null ? null : await Lookup(ids);
+        model = request.Diversity > 0 ? model ?? await models.CurrentAsync() : null;
+        var chosen = Diversification.Rerank(
+            pool.ConvertAll(h => new DiversityCandidate(h.ItemId, h.Score, categories?.GetValueOrDefault(h.ItemId)?.Category)),
+            request.Count,
+            request.Diversity,
+            request.MaxPerCategory,
+            model?.Similarities(ids) ?? NoSimilarity); // no model yet: nothing is known alike, the order stays
+        listedCategories.AddRange(chosen.Select(i => categories?.GetValueOrDefault(ids[i])?.Category));
+        return chosen.Select(i => pool[i]);
+    }
+
+    /// <summary>What the item index holds of the given items (items it does not know are left out), one call per shard.</summary>
+    private async Task<Dictionary<string, ItemStats>> Lookup(IEnumerable<string> itemIds)
+    {
+        var shards = itemIds.GroupBy(id => ShardPlacement.Shard(id, _options.IndexShards));
+        return (await Task.WhenAll(shards.Select(g =>
+                GrainFactory.GetGrain<IItemIndexShardGrain>(g.Key).Lookup(g.ToList()))))
+            .SelectMany(s => s.Found)
+            .ToDictionary(s => s.ItemId, StringComparer.Ordinal);
+    }
+
     public async Task<IReadOnlyList<CandidateFeatures>> Candidates(string userKey, RecommendationRequest request)
     {
         var context = await GrainFactory.GetGrain<IUserGrain>(userKey).GetContext();
@@ -110,11 +159,7 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
         // Every part is gathered (weight 1), whatever the configured blend.
         var (parts, _) = await CandidateParts(context, Excluded(request, context), request.Category, new BlendWeights(1, 1, repeat ? 1 : 0, 1));
 
-        var shards = parts.GroupBy(p => ShardPlacement.Shard(p.ItemId, _options.IndexShards));
-        var stats = (await Task.WhenAll(shards.Select(g =>
-                GrainFactory.GetGrain<IItemIndexShardGrain>(g.Key).Lookup(g.Select(p => p.ItemId).ToList()))))
-            .SelectMany(s => s.Found)
-            .ToDictionary(s => s.ItemId, StringComparer.Ordinal);
+        var stats = await Lookup(parts.Select(p => p.ItemId));
         var history = context.History.Select(h => h.ItemId).ToHashSet(StringComparer.Ordinal);
         return parts
             .OrderBy(p => p.ItemId, StringComparer.Ordinal)

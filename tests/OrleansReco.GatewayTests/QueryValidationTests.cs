@@ -58,6 +58,32 @@ public sealed class QueryValidationTests(GatewayFixture fixture)
         await (await storefront.GetAsync(pathAndQuery)).AssertProblem(HttpStatusCode.BadRequest);
     }
 
+    [Theory]
+    [InlineData("diversity=-0.5", "diversity")]
+    [InlineData("diversity=2", "diversity")]
+    [InlineData("diversity=%200.5", "diversity")]
+    [InlineData("diversity=half", "diversity")]
+    [InlineData("maxPerCategory=0", "maxPerCategory")]
+    [InlineData("maxPerCategory=101", "maxPerCategory")]
+    [InlineData("maxPerCategory=two", "maxPerCategory")]
+    public async Task A_diversity_or_category_cap_out_of_range_answers_400_naming_it(string query, string parameter)
+    {
+        var problem = await (await storefront.GetAsync($"/v1/users/someone/recommendations?{query}")).AssertProblem(HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors");
+        Assert.True(errors.TryGetProperty(parameter, out _), errors.ToString());
+        Assert.Single(errors.EnumerateObject());
+    }
+
+    [Theory]
+    [InlineData("diversity=0&maxPerCategory=1")]
+    [InlineData("diversity=1&maxPerCategory=100")]
+    [InlineData("diversity=0.25")]
+    [InlineData("diversity=.5")]
+    public async Task The_diversity_and_category_cap_bounds_are_accepted(string query)
+    {
+        Assert.Equal(HttpStatusCode.OK, (await storefront.GetAsync($"/v1/users/someone/recommendations?{query}")).StatusCode);
+    }
+
     [Fact]
     public async Task Over_long_ids_in_the_path_or_query_answer_400()
     {

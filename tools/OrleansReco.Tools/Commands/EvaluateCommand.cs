@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using Microsoft.Extensions.Configuration;
+using OrleansReco.Grains.Embeddings;
 using OrleansReco.Grains.Interfaces;
 using OrleansReco.Grains.Model;
 using OrleansReco.Tools.Cli;
@@ -22,8 +23,8 @@ public sealed class EvaluateCommand : ICommand
 {
     public CommandSpec Spec { get; } = new(
         "evaluate",
-        "Replay training events through an in-process cluster (or a running gateway), recommend for each test user and print MAP, nDCG, precision and recall at k.",
-        "evaluate --train FILE --test FILE [--k 10] [--mode discovery|repeat] [--out FILE] [--gateway URL] [--silos N] [--embedding-weight W,..] [--ease-weight W,..] [--repeat-weight W,..] [--model NAME=VALUE,..]",
+        "Replay training events through an in-process cluster (or a running gateway), recommend for each test user and print MAP, nDCG, precision and recall at k, intra-list diversity and catalogue coverage.",
+        "evaluate --train FILE --test FILE [--k 10] [--mode discovery|repeat] [--out FILE] [--gateway URL] [--silos N] [--embedding-weight W,..] [--ease-weight W,..] [--repeat-weight W,..] [--diversity D,..] [--max-per-category N,..] [--categories FILE] [--model NAME=VALUE,..]",
         [
             new("train", "FILE", "Training events: user item rating timestamp (tab/space separated, .gz or plain)."),
             new("test", "FILE", "Test events, same format: a user's distinct items are what counts as relevant."),
@@ -33,6 +34,9 @@ public sealed class EvaluateCommand : ICommand
             new("embedding-weight", "W[,W...]", "Weight of the embedding score in the blend (default: the model's)."),
             new("ease-weight", "W[,W...]", "Weight of the item-to-item (EASE) score in the blend (default: the model's)."),
             new("repeat-weight", "W[,W...]", "Repeat mode: weight of the user's own affinity (default: the model's)."),
+            new("diversity", "D[,D...]", "The request's diversity, 0-1 (default 0): each value is scored on the same replay and model."),
+            new("max-per-category", "N[,N...]", "The request's maxPerCategory, 1-100 (default none); 0 in the list means none. Needs --categories to act."),
+            new("categories", "FILE", "Item categories, item<TAB>category per line: the catalogue's, put into the cluster before the replay."),
             new("learn-blend", null, "Also train LambdaRank on the candidates' features (two-fold over the test users) and print its nDCG beside the linear blend's on the same candidates. Use a validation window."),
             new("model", "NAME=VALUE[,...]", "Model settings for this run, as in the Reco:Model configuration section (e.g. HistoryFanOut=40,HalfLife=14.00:00:00): to tune on a validation window."),
             new("silos", "N", "Silos of the in-process cluster, 2-8 (default 2)."),
@@ -68,9 +72,15 @@ public sealed class EvaluateCommand : ICommand
         IReadOnlyList<double?> easeWeights = args.String("ease-weight") is { } ii ? ParseWeights("ease-weight", ii) : [null];
         IReadOnlyList<double?> repeatWeights = args.String("repeat-weight") is { } r ? ParseWeights("repeat-weight", r) : [null];
         if (discovery && repeatWeights[0] is not null) throw new UsageException("--repeat-weight applies to --mode repeat only.");
+        IReadOnlyList<double> diversities = args.String("diversity") is { } d ? ParseList("diversity", d, 0, 1) : [0];
+        var capValues = args.String("max-per-category") is { } c ? ParseList("max-per-category", c, 0, 100) : [0];
+        if (capValues.Any(cap => cap != Math.Floor(cap))) throw new UsageException("--max-per-category takes whole numbers from 0 (no cap) to 100.");
+        IReadOnlyList<int?> caps = capValues.Select(cap => cap == 0 ? null : (int?)cap).ToList();
+        var categories = args.String("categories") is { } categoriesPath ? ReadCategories(categoriesPath) : null;
         // Every combination is scored on the same replay and model; --out gets the first.
         var weights = embeddingWeights
-            .SelectMany(ew => easeWeights.SelectMany(iw => repeatWeights.Select(rw => new WeightChoice(ew, iw, rw))))
+            .SelectMany(ew => easeWeights.SelectMany(iw => repeatWeights.SelectMany(rw =>
+                diversities.SelectMany(dv => caps.Select(cap => new WeightChoice(ew, iw, rw, dv, cap))))))
             .ToList();
 
         var relevant = test
@@ -79,12 +89,14 @@ public sealed class EvaluateCommand : ICommand
         var trainItems = train
             .GroupBy(e => e.UserId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(e => e.ItemId).Distinct(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+        // What the cluster knows and so could list: coverage is the share of it that some list reaches.
+        var catalogue = train.Select(e => e.ItemId).ToHashSet(StringComparer.Ordinal);
         environment.Out.WriteLine($"train: {train.Count:N0} events, {trainItems.Count:N0} users; test: {test.Count:N0} events, {relevant.Count:N0} users; " +
             $"k = {k}, mode = {(discovery ? "discovery" : "repeat")}, " + (gateway is null ? $"{silos} silos" : $"gateway {gateway.AbsoluteUri}"));
 
         if (gateway is not null)
         {
-            await RunAgainstGatewayAsync(args, environment, gateway, concurrency, train, relevant, trainItems, k, discovery, outPath, cancellationToken);
+            await RunAgainstGatewayAsync(args, environment, gateway, concurrency, train, relevant, trainItems, catalogue, k, discovery, outPath, cancellationToken);
             return ExitCodes.Success;
         }
 
@@ -100,6 +112,11 @@ public sealed class EvaluateCommand : ICommand
             }
         }
         await using var cluster = await EvaluationCluster.StartAsync(silos, options => BindModelSettings(modelSettings, options));
+        if (categories is not null)
+        {
+            await UpsertCategoriesAsync(cluster, categories, cancellationToken);
+            environment.Out.WriteLine($"categories: {categories.Count:N0} items in {categories.Values.Distinct(StringComparer.OrdinalIgnoreCase).Count():N0} categories");
+        }
         var runtimeBefore = RuntimeCost.Now();
         var replay = await TrainingReplay.RunAsync(cluster, train, concurrency, cancellationToken);
         PrintReplay(environment, replay.Events, replay.Users, replay.Elapsed);
@@ -110,6 +127,8 @@ public sealed class EvaluateCommand : ICommand
             model.ReadTime.TotalSeconds, model.TrainTime.TotalSeconds, model.TrainingBytes, model.EaseItems), inProcess: true);
 
         await Task.Delay(EvaluationCluster.ModelRefreshPeriod, cancellationToken); // every silo now serves the new model
+        // The similarity the re-ranker diversifies by, read from the same model: intra-list diversity measures that.
+        var itemModel = model is null ? null : await EmbeddingModelCache.Load(cluster.Grains, model);
 
         var recommender = cluster.Grains.GetGrain<IRecommenderGrain>(0);
         var defaults = new ModelOptions();
@@ -117,7 +136,7 @@ public sealed class EvaluateCommand : ICommand
         for (var w = 0; w < weights.Count; w++)
         {
             var choice = weights[w];
-            await RecommendAllAsync(environment, relevant, k, Label(choice), w == 0 ? outPath : null, async user =>
+            await RecommendAllAsync(environment, relevant, catalogue, itemModel is null ? null : itemModel.Similarity, k, Label(choice), w == 0 ? outPath : null, async user =>
                 (await recommender.Recommend(cluster.Pseudonym(user), Request(user, choice))).Items.Select(i => new RankedItem(i.ItemId, i.Score)).ToList(),
                 cancellationToken);
         }
@@ -142,7 +161,9 @@ public sealed class EvaluateCommand : ICommand
         RecommendationRequest Request(string user, WeightChoice w) => new(k, ExcludeSeen: discovery, Category: null,
             Exclude: discovery ? trainItems.GetValueOrDefault(user) ?? [] : [],
             Mode: discovery ? RecommendationMode.Discovery : RecommendationMode.Repeat,
-            Weights: w == WeightChoice.Defaults ? null : Blend(w));
+            Weights: w.Embedding is null && w.Ease is null && w.Repeat is null ? null : Blend(w),
+            Diversity: w.Diversity,
+            MaxPerCategory: w.MaxPerCategory);
 
         BlendWeights Blend(WeightChoice w) => new(
             defaults.NeighbourhoodWeight, w.Embedding ?? defaults.EmbeddingWeight, w.Repeat ?? defaults.RepeatWeight, w.Ease ?? defaults.EaseWeight);
@@ -160,13 +181,11 @@ public sealed class EvaluateCommand : ICommand
     };
 
     /// <summary>Options that change the in-process cluster or ask it what the HTTP API does not offer.</summary>
-    private static readonly string[] InProcessOnly = ["silos", "model", "embedding-weight", "ease-weight", "repeat-weight", "learn-blend"];
+    private static readonly string[] InProcessOnly =
+        ["silos", "model", "embedding-weight", "ease-weight", "repeat-weight", "learn-blend", "diversity", "max-per-category", "categories"];
 
-    /// <summary>Blend weights of one scoring pass; null: the model's.</summary>
-    private sealed record WeightChoice(double? Embedding, double? Ease, double? Repeat)
-    {
-        public static readonly WeightChoice Defaults = new(null, null, null);
-    }
+    /// <summary>Blend weights of one scoring pass (null: the model's) and the list options it asks with.</summary>
+    private sealed record WeightChoice(double? Embedding, double? Ease, double? Repeat, double Diversity = 0, int? MaxPerCategory = null);
 
     /// <summary>
     /// The same evaluation over HTTP against a running gateway: the training events are posted to
@@ -177,8 +196,8 @@ public sealed class EvaluateCommand : ICommand
     /// </summary>
     private static async Task RunAgainstGatewayAsync(
         ParsedArgs args, ToolsEnvironment environment, Uri gateway, int concurrency, List<StorefrontEvent> train,
-        Dictionary<string, IReadOnlySet<string>> relevant, Dictionary<string, List<string>> trainItems, int k, bool discovery, string? outPath,
-        CancellationToken cancellationToken)
+        Dictionary<string, IReadOnlySet<string>> relevant, Dictionary<string, List<string>> trainItems, IReadOnlySet<string> catalogue, int k, bool discovery,
+        string? outPath, CancellationToken cancellationToken)
     {
         using var http = environment.CreateHttpClient();
         var client = new GatewayClient(http, gateway, SharedOptions.KeysFrom(args), environment.Retry);
@@ -191,7 +210,8 @@ public sealed class EvaluateCommand : ICommand
         var refresh = TimeSpan.FromSeconds(args.Double("refresh-wait", 10, 0, 3600));
         await Task.Delay(refresh, environment.Time, cancellationToken); // the silos switch to the new model within their refresh period
 
-        await RecommendAllAsync(environment, relevant, k, "", outPath, async user =>
+        // No item vectors over HTTP: coverage only.
+        await RecommendAllAsync(environment, relevant, catalogue, null, k, "", outPath, async user =>
         {
             var items = await client.RecommendAsync(user, discovery ? 100 : k, discovery, excludeSeen: discovery, cancellationToken);
             var seen = discovery ? trainItems.GetValueOrDefault(user) ?? [] : [];
@@ -199,9 +219,13 @@ public sealed class EvaluateCommand : ICommand
         }, cancellationToken);
     }
 
-    /// <summary>Asks for every test user's list, one at a time, and prints the time per list and the metrics.</summary>
+    /// <summary>
+    /// Asks for every test user's list, one at a time, and prints the time per list and the metrics: the ranking
+    /// metrics, then intra-list diversity under <paramref name="similarity"/> (when there is one) and catalogue coverage.
+    /// </summary>
     private static async Task RecommendAllAsync(
-        ToolsEnvironment environment, Dictionary<string, IReadOnlySet<string>> relevant, int k, string label, string? outPath,
+        ToolsEnvironment environment, Dictionary<string, IReadOnlySet<string>> relevant, IReadOnlySet<string> catalogue,
+        Func<string, string, double>? similarity, int k, string label, string? outPath,
         Func<string, Task<List<RankedItem>>> recommend, CancellationToken cancellationToken)
     {
         var lists = new Dictionary<string, IReadOnlyList<RankedItem>>(StringComparer.Ordinal);
@@ -214,12 +238,15 @@ public sealed class EvaluateCommand : ICommand
             latencies.Add(watch.Elapsed.TotalMilliseconds);
         }
 
-        var scores = RankingMetrics.Score(relevant, lists.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value.Select(i => i.ItemId).ToList()), k);
+        var ids = lists.ToDictionary(l => l.Key, l => (IReadOnlyList<string>)l.Value.Select(i => i.ItemId).ToList());
+        var scores = RankingMetrics.Score(relevant, ids, k);
         latencies.Sort();
         environment.Out.WriteLine($"{label}recommendations: {latencies.Count:N0}, one at a time: median {latencies[latencies.Count / 2]:F2} ms, " +
             $"p99 {latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))]:F2} ms");
+        // Beyond accuracy, after the ranking metrics on the same line (which `score` prints alone, so its line is a prefix of this one).
+        var diversity = similarity is null ? "" : string.Create(CultureInfo.InvariantCulture, $"ILD@{k} {ListDiversity.IntraList(ids.Values, k, similarity):F4}  ");
         environment.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{label}MAP@{k} {scores.MapAtK:F4}  nDCG@{k} {scores.NdcgAtK:F4}  Precision@{k} {scores.PrecisionAtK:F4}  Recall@{k} {scores.RecallAtK:F4}  ({scores.Users:N0} users)"));
+            $"{label}MAP@{k} {scores.MapAtK:F4}  nDCG@{k} {scores.NdcgAtK:F4}  Precision@{k} {scores.PrecisionAtK:F4}  Recall@{k} {scores.RecallAtK:F4}  ({scores.Users:N0} users)  {diversity}coverage@{k} {ListDiversity.Coverage(ids.Values, k, catalogue):F4}"));
         if (outPath is not null)
         {
             await WriteListsAsync(outPath, lists, cancellationToken);
@@ -285,6 +312,11 @@ public sealed class EvaluateCommand : ICommand
         new ConfigurationBuilder().AddInMemoryCollection(settings).Build()
             .Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
 
+    private static List<double> ParseList(string option, string text, double min, double max) => text.Split(',').Select(part =>
+        double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--{option} takes numbers from {min} to {max}, comma-separated, not '{part}'."))).ToList();
+
     private static List<double?> ParseWeights(string option, string text) => text.Split(',').Select(part =>
         double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var weight) && weight is >= 0 and <= 1e6
             ? (double?)weight
@@ -293,7 +325,37 @@ public sealed class EvaluateCommand : ICommand
     private static string Label(WeightChoice weights) =>
         (weights.Embedding is { } e ? string.Create(CultureInfo.InvariantCulture, $"embedding weight {e:G4}: ") : "")
         + (weights.Ease is { } i ? string.Create(CultureInfo.InvariantCulture, $"ease weight {i:G4}: ") : "")
-        + (weights.Repeat is { } r ? string.Create(CultureInfo.InvariantCulture, $"repeat weight {r:G4}: ") : "");
+        + (weights.Repeat is { } r ? string.Create(CultureInfo.InvariantCulture, $"repeat weight {r:G4}: ") : "")
+        + (weights.Diversity > 0 ? string.Create(CultureInfo.InvariantCulture, $"diversity {weights.Diversity:G4}: ") : "")
+        + (weights.MaxPerCategory is { } cap ? $"max {cap} per category: " : "");
+
+    /// <summary>item TAB category lines; blank lines and lines without a category are skipped, a malformed one stops the run.</summary>
+    private static Dictionary<string, string> ReadCategories(string path)
+    {
+        if (!File.Exists(path)) throw new IOException($"File not found: {path}");
+        var categories = new Dictionary<string, string>(StringComparer.Ordinal);
+        var number = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            number++;
+            if (line.Length == 0) continue;
+            var fields = line.Split('\t');
+            if (fields.Length != 2 || fields[0].Length == 0) throw new InvalidDataException($"{path}: line {number} is not 'item<TAB>category'.");
+            if (fields[1].Length > 0) categories[fields[0]] = fields[1];
+        }
+        return categories;
+    }
+
+    /// <summary>Each item's category into the cluster as <c>PUT /v1/items/{id}</c> puts it, a few hundred at a time.</summary>
+    private static async Task UpsertCategoriesAsync(EvaluationCluster cluster, Dictionary<string, string> categories, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in categories.Chunk(256))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await Task.WhenAll(chunk.Select(kv =>
+                cluster.Grains.GetGrain<IItemGrain>(kv.Key).Upsert(new ItemDetails(null, kv.Value, [], null, Available: true))));
+        }
+    }
 
     /// <summary>Trains the embedding model inside the cluster, as <c>POST /v1/admin/model/train</c> does.</summary>
     private static async Task<EmbeddingManifest?> TrainModelAsync(EvaluationCluster cluster, CancellationToken cancellationToken)
