@@ -25,13 +25,17 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("WaitForDeliveries"), AlwaysInterleave]
     Task WaitForDeliveries();
 
-    /// <summary>The history with affinities, highest affinity first, and the user vector of the current model.</summary>
+    /// <summary>
+    /// The history with affinities, highest affinity first, and the user vector of the current model. Interleaves, so a
+    /// recommendation does not wait behind a write of the shopper; it sees the state last stored, never a change in flight.
+    /// </summary>
     [Alias("GetContext"), AlwaysInterleave]
     Task<UserContext> GetContext();
 
     /// <summary>
     /// The history with affinities, for the embedding trainer: empty without consent. Unlike
-    /// <see cref="GetContext"/> it does not fold the user into the current model.
+    /// <see cref="GetContext"/> it does not fold the user into the current model; like it, it interleaves and sees the
+    /// state last stored.
     /// </summary>
     [Alias("GetTrainingHistory"), AlwaysInterleave]
     Task<IReadOnlyList<HistoryAffinity>> GetTrainingHistory();
