@@ -10,6 +10,7 @@ using OrleansReco.Gateway.Metrics;
 using OrleansReco.Gateway.OpenApi;
 using OrleansReco.Gateway.Privacy;
 using OrleansReco.Gateway.RateLimiting;
+using OrleansReco.Gateway.Tracing;
 using OrleansReco.Grains.Interfaces.Logging;
 
 namespace OrleansReco.Gateway;
@@ -84,6 +85,11 @@ public static class GatewayServiceCollectionExtensions
         if (RecoMetricsExtensions.Enabled(configuration))
         {
             services.AddRecoMetrics(); // at /metrics, admin key
+        }
+
+        if (RecoTracing.Enabled(configuration))
+        {
+            services.AddRecoTracing(configuration);
         }
 
         services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using OrleansReco.Gateway;
 using OrleansReco.Gateway.Dashboard;
+using OrleansReco.Gateway.Tracing;
 using OrleansReco.Gateway.Health;
 using OrleansReco.Gateway.Hosting;
 using OrleansReco.Gateway.Metrics;
@@ -194,6 +195,12 @@ public static class RecoSiloHost
         {
             // Its grains and call statistics; the process serving the API serves the pages (it must be on there too).
             silo.AddRecoDashboard();
+        }
+        if (RecoTracing.Enabled(configuration))
+        {
+            // Each grain call a span, in the trace of the request that caused it.
+            silo.AddActivityPropagation();
+            silo.Services.AddRecoTracing(configuration);
         }
     }
 }

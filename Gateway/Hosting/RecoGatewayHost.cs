@@ -1,3 +1,5 @@
+using OrleansReco.Gateway.Tracing;
+
 namespace OrleansReco.Gateway.Hosting;
 
 /// <summary>Builds the gateway process: the HTTP API as an Orleans client of the silos.</summary>
@@ -10,7 +12,14 @@ public static class RecoGatewayHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder.Configuration);
 
-        builder.UseOrleansClient(client => client.UseRecoClustering(builder.Configuration));
+        builder.UseOrleansClient(client =>
+        {
+            client.UseRecoClustering(builder.Configuration);
+            if (RecoTracing.Enabled(builder.Configuration))
+            {
+                client.AddActivityPropagation(); // the trace context travels with each grain call
+            }
+        });
         builder.Services.AddRecoGateway(builder.Configuration);
         builder.WebHost.UseUrls(RecoHttp.Url(builder.Configuration));
 

@@ -52,7 +52,9 @@ public sealed class GatewayHost : IAsyncDisposable
     };
 
     /// <summary>Builds the gateway app; start-up (and so configuration validation) happens in <see cref="StartAsync"/>.</summary>
-    public static WebApplication Build(IGrainFactory grains, IDictionary<string, string?> configuration, string environment = "Testing")
+    /// <param name="services">Registers before the gateway's own services (a test's tracer, say).</param>
+    public static WebApplication Build(
+        IGrainFactory grains, IDictionary<string, string?> configuration, string environment = "Testing", Action<IServiceCollection, IConfiguration>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -65,15 +67,17 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSingleton(grains);
+        services?.Invoke(builder.Services, builder.Configuration);
         builder.Services.AddRecoGateway(builder.Configuration);
         var app = builder.Build();
         app.MapRecoGateway();
         return app;
     }
 
-    public static async Task<GatewayHost> StartAsync(IGrainFactory grains, IDictionary<string, string?>? configuration = null, string environment = "Testing")
+    public static async Task<GatewayHost> StartAsync(
+        IGrainFactory grains, IDictionary<string, string?>? configuration = null, string environment = "Testing", Action<IServiceCollection, IConfiguration>? services = null)
     {
-        var app = Build(grains, configuration ?? DefaultConfiguration(), environment);
+        var app = Build(grains, configuration ?? DefaultConfiguration(), environment, services);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new GatewayHost(app, new Uri(address));
