@@ -17,58 +17,41 @@ namespace OrleansReco.Grains.Storage;
 /// </remarks>
 internal sealed class TableSafeGrainStorage(IGrainStorage table, string serviceId) : IGrainStorage
 {
-    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        try
-        {
-            await table.ReadStateAsync(TableKeyEncoder.RowKey(stateName), Stored(grainId), grainState);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            StorageUnavailable.ThrowIf(exception, "read");
-            throw;
-        }
-    }
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        Guarded<T>("read", stateName, grainId, grainState.ETag,
+            () => table.ReadStateAsync(TableKeyEncoder.RowKey(stateName), Stored(grainId), grainState));
 
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        var etag = grainState.ETag;
-        try
-        {
-            await table.WriteStateAsync(TableKeyEncoder.RowKey(stateName), Stored(grainId), grainState);
-        }
-        catch (InconsistentStateException)
-        {
-            throw await ConflictAsync<T>("write", stateName, grainId, etag);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            StorageUnavailable.ThrowIf(exception, "write");
-            throw;
-        }
-    }
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        Guarded<T>("write", stateName, grainId, grainState.ETag,
+            () => table.WriteStateAsync(TableKeyEncoder.RowKey(stateName), Stored(grainId), grainState));
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var etag = grainState.ETag;
-        if (etag is null && await StoredEtagAsync<T>(stateName, grainId) is not null)
+        if (grainState.ETag is null && await StoredEtagAsync<T>(stateName, grainId) is not null)
         {
             // Orleans' provider clears nothing without an ETag. A row may still exist, written by another activation
             // of this grain (after a silo failure): erasure must not pass over it silently, so that is a conflict.
-            throw await ConflictAsync<T>("clear", stateName, grainId, etag);
+            throw await ConflictAsync<T>("clear", stateName, grainId, etag: null);
         }
 
+        await Guarded<T>("clear", stateName, grainId, grainState.ETag,
+            () => table.ClearStateAsync(TableKeyEncoder.RowKey(stateName), Stored(grainId), grainState));
+    }
+
+    /// <summary>Runs one call of Orleans' provider, its failures leaving as the product's.</summary>
+    private async Task Guarded<T>(string operation, string stateName, GrainId grainId, string? etag, Func<Task> call)
+    {
         try
         {
-            await table.ClearStateAsync(TableKeyEncoder.RowKey(stateName), Stored(grainId), grainState);
+            await call();
         }
         catch (InconsistentStateException)
         {
-            throw await ConflictAsync<T>("clear", stateName, grainId, etag);
+            throw await ConflictAsync<T>(operation, stateName, grainId, etag);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            StorageUnavailable.ThrowIf(exception, "clear");
+            StorageUnavailable.ThrowIf(exception, operation);
             throw;
         }
     }
