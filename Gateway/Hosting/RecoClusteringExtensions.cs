@@ -16,8 +16,7 @@ public static class RecoClusteringExtensions
     public static IClientBuilder UseRecoClustering(this IClientBuilder client, IConfiguration configuration)
     {
         var section = configuration.GetSection(SectionName);
-        var clusterId = section["ClusterId"] is { Length: > 0 } c ? c : "orleansreco-local";
-        var serviceId = section["ServiceId"] is { Length: > 0 } s ? s : "orleansreco";
+        var (clusterId, serviceId) = ClusterIds(configuration);
         var provider = section["Provider"] is { Length: > 0 } p ? p : "Localhost";
 
         if (provider.Equals("Localhost", StringComparison.OrdinalIgnoreCase))
@@ -63,6 +62,13 @@ public static class RecoClusteringExtensions
     /// The storage account of the AzureTable membership table, for silos and clients alike: its own connection string,
     /// else the one that holds the state.
     /// </summary>
+    /// <summary><c>Reco:Clustering:ClusterId</c> and <c>ServiceId</c>, read alike by silos and gateway (empty = default).</summary>
+    public static (string ClusterId, string ServiceId) ClusterIds(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(SectionName);
+        return (section["ClusterId"] is { Length: > 0 } c ? c : "orleansreco-local", section["ServiceId"] is { Length: > 0 } s ? s : "orleansreco");
+    }
+
     public static string? AzureTableConnectionString(IConfiguration configuration) =>
         configuration[$"{SectionName}:ConnectionString"] is { Length: > 0 } own ? own : configuration["Reco:Storage:ConnectionString"];
 

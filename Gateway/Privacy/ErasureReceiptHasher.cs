@@ -20,12 +20,7 @@ public sealed class ErasureReceiptHasher
 
     public ErasureReceiptHasher(byte[] pepper)
     {
-        ArgumentNullException.ThrowIfNull(pepper);
-        if (pepper.Length < PrivacyOptions.MinimumPepperBytes)
-        {
-            throw new ArgumentException($"The pepper must be at least {PrivacyOptions.MinimumPepperBytes} bytes.", nameof(pepper));
-        }
-        this.pepper = (byte[])pepper.Clone();
+        this.pepper = PrivacyOptions.CheckedPepper(pepper);
     }
 
     /// <summary>16 random bytes, base64url without padding (22 characters).</summary>

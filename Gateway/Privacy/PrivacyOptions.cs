@@ -15,6 +15,17 @@ public sealed class PrivacyOptions
     internal const string Base64Prefix = "base64:";
     internal const int MinimumPepperBytes = 16;
 
+    /// <summary>A copy of <paramref name="pepper"/>, which must be at least <see cref="MinimumPepperBytes"/> long: what every keyed hash of ids holds.</summary>
+    internal static byte[] CheckedPepper(byte[] pepper)
+    {
+        ArgumentNullException.ThrowIfNull(pepper);
+        if (pepper.Length < MinimumPepperBytes)
+        {
+            throw new ArgumentException($"The pepper must be at least {MinimumPepperBytes} bytes.", nameof(pepper));
+        }
+        return (byte[])pepper.Clone();
+    }
+
     /// <summary>The development pepper is public, so it must never pseudonymise production users.</summary>
     internal const string DevelopmentPepper = "orleansreco-development-pepper-not-a-secret";
 

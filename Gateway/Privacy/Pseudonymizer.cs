@@ -13,12 +13,7 @@ public sealed class Pseudonymizer
 
     public Pseudonymizer(byte[] pepper)
     {
-        ArgumentNullException.ThrowIfNull(pepper);
-        if (pepper.Length < PrivacyOptions.MinimumPepperBytes)
-        {
-            throw new ArgumentException($"The pepper must be at least {PrivacyOptions.MinimumPepperBytes} bytes.", nameof(pepper));
-        }
-        this.pepper = (byte[])pepper.Clone();
+        this.pepper = PrivacyOptions.CheckedPepper(pepper);
     }
 
     public string Pseudonymize(string userId)
