@@ -30,6 +30,16 @@ internal static class IdRules
         {
             return "must not be blank";
         }
+        return CheckCharacters(value);
+    }
+
+    /// <summary>
+    /// Null when <paramref name="value"/> holds no control character and no lone surrogate, else why not. A lone
+    /// surrogate would be replaced during UTF-8 encoding, so two different values could become one (one pseudonym, one
+    /// stored profile value).
+    /// </summary>
+    public static string? CheckCharacters(string value)
+    {
         for (var i = 0; i < value.Length; i++)
         {
             var c = value[i];
@@ -37,7 +47,6 @@ internal static class IdRules
             {
                 return "must not contain control characters";
             }
-            // A lone surrogate would be replaced during UTF-8 encoding, so two different ids could share a pseudonym.
             if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
             {
                 i++;

@@ -91,22 +91,6 @@ internal static class ProfileParser
         {
             return $"must be at most {MaxValueLength} characters";
         }
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (char.IsControl(c))
-            {
-                return "must not contain control characters";
-            }
-            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(c))
-            {
-                return "must be valid Unicode";
-            }
-        }
-        return null;
+        return IdRules.CheckCharacters(value);
     }
 }
