@@ -124,23 +124,15 @@ internal static class AdminEndpoints
         {
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid request");
         }
-        var (document, problem) = await JsonBody.ReadAsync(request, cancellationToken, ErasureVerifyParser.MaxBodyBytes);
+        var (userId, problem) = await JsonBody.ParseAsync(request, ErasureVerifyParser.Parse, cancellationToken, ErasureVerifyParser.MaxBodyBytes);
         if (problem is not null)
         {
             return problem;
         }
-        using (document)
-        {
-            var (userId, invalid) = ErasureVerifyParser.Parse(document!.RootElement);
-            if (invalid is not null)
-            {
-                return invalid;
-            }
-            var receipt = await grains.GetGrain<IErasureReceiptGrain>(id).Get();
-            return receipt is null
-                ? NoSuchReceipt()
-                : TypedResults.Ok(new ErasureVerifyResponse(hasher.Matches(receipt.Salt, userId!, receipt.Hash)));
-        }
+        var receipt = await grains.GetGrain<IErasureReceiptGrain>(id).Get();
+        return receipt is null
+            ? NoSuchReceipt()
+            : TypedResults.Ok(new ErasureVerifyResponse(hasher.Matches(receipt.Salt, userId!, receipt.Hash)));
     }
 
     private static async Task<IResult> Rewrap(IGrainFactory grains)

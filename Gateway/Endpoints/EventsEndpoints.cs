@@ -32,35 +32,27 @@ internal static class EventsEndpoints
         IOptions<StorefrontOptions> storefront,
         CancellationToken cancellationToken)
     {
-        var (document, problem) = await JsonBody.ReadAsync(request, cancellationToken);
+        var (events, problem) = await JsonBody.ParseAsync(request, root => EventBatchParser.Parse(root, time.GetUtcNow()), cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
-        using (document)
+
+        // Grouped by pseudonym in order of first appearance; each user's events keep the order they were sent in.
+        var byUser = new Dictionary<string, List<BehaviourEvent>>(StringComparer.Ordinal);
+        foreach (var incoming in events!)
         {
-            var (events, invalid) = EventBatchParser.Parse(document!.RootElement, time.GetUtcNow());
-            if (invalid is not null)
+            var key = pseudonymizer.Pseudonymize(incoming.UserId);
+            if (!byUser.TryGetValue(key, out var list))
             {
-                return invalid;
+                byUser[key] = list = [];
             }
-
-            // Grouped by pseudonym in order of first appearance; each user's events keep the order they were sent in.
-            var byUser = new Dictionary<string, List<BehaviourEvent>>(StringComparer.Ordinal);
-            foreach (var incoming in events!)
-            {
-                var key = pseudonymizer.Pseudonymize(incoming.UserId);
-                if (!byUser.TryGetValue(key, out var list))
-                {
-                    byUser[key] = list = [];
-                }
-                list.Add(incoming.Event);
-            }
-
-            // Different users are independent grains, so their writes run in parallel; 202 waits for all of them
-            // because acknowledged means durable. Past the storefront's timeout the answer is a 503: the writes may still land.
-            await storefront.Value.Within(Task.WhenAll(byUser.Select(pair => grains.GetGrain<IUserGrain>(pair.Key).Record(pair.Value))));
-            return TypedResults.Accepted((string?)null, new EventsAccepted(events!.Count));
+            list.Add(incoming.Event);
         }
+
+        // Different users are independent grains, so their writes run in parallel; 202 waits for all of them
+        // because acknowledged means durable. Past the storefront's timeout the answer is a 503: the writes may still land.
+        await storefront.Value.Within(Task.WhenAll(byUser.Select(pair => grains.GetGrain<IUserGrain>(pair.Key).Record(pair.Value))));
+        return TypedResults.Accepted((string?)null, new EventsAccepted(events!.Count));
     }
 }

@@ -102,20 +102,12 @@ internal static class ItemEndpoints
         {
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Invalid item");
         }
-        var (document, problem) = await JsonBody.ReadAsync(request, cancellationToken);
+        var (details, problem) = await JsonBody.ParseAsync(request, ItemDetailsParser.Parse, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
-        using (document)
-        {
-            var (details, invalid) = ItemDetailsParser.Parse(document!.RootElement);
-            if (invalid is not null)
-            {
-                return invalid;
-            }
-            await grains.GetGrain<IItemGrain>(itemId!).Upsert(details!);
-            return TypedResults.NoContent();
-        }
+        await grains.GetGrain<IItemGrain>(itemId!).Upsert(details!);
+        return TypedResults.NoContent();
     }
 }

@@ -78,21 +78,13 @@ internal static class PrivacyEndpoints
         {
             return invalidId;
         }
-        var (document, problem) = await JsonBody.ReadAsync(request, cancellationToken, ProfileParser.MaxBodyBytes);
+        var (attributes, problem) = await JsonBody.ParseAsync(request, ProfileParser.Parse, cancellationToken, ProfileParser.MaxBodyBytes);
         if (problem is not null)
         {
             return problem;
         }
-        using (document)
-        {
-            var (attributes, invalid) = ProfileParser.Parse(document!.RootElement);
-            if (invalid is not null)
-            {
-                return invalid;
-            }
-            await User(grains, pseudonymizer, userId!).SetProfile(attributes!);
-            return TypedResults.NoContent();
-        }
+        await User(grains, pseudonymizer, userId!).SetProfile(attributes!);
+        return TypedResults.NoContent();
     }
 
     private static async Task<IResult> GetExport(HttpRequest request, IGrainFactory grains, Pseudonymizer pseudonymizer, TimeProvider time)
@@ -129,21 +121,13 @@ internal static class PrivacyEndpoints
         {
             return invalidId;
         }
-        var (document, problem) = await JsonBody.ReadAsync(request, cancellationToken, ConsentParser.MaxBodyBytes);
+        var (personalization, problem) = await JsonBody.ParseAsync(request, ConsentParser.Parse, cancellationToken, ConsentParser.MaxBodyBytes);
         if (problem is not null)
         {
             return problem;
         }
-        using (document)
-        {
-            var (personalization, invalid) = ConsentParser.Parse(document!.RootElement);
-            if (invalid is not null)
-            {
-                return invalid;
-            }
-            await User(grains, pseudonymizer, userId!).SetConsent(personalization!.Value);
-            return TypedResults.NoContent();
-        }
+        await User(grains, pseudonymizer, userId!).SetConsent(personalization!.Value);
+        return TypedResults.NoContent();
     }
 
     private static async Task<IResult> DeleteUser(

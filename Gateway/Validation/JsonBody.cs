@@ -66,6 +66,24 @@ internal static class JsonBody
         }
     }
 
+    /// <summary>
+    /// Reads the body and hands its root to <paramref name="parse"/>: the parsed value, or the first problem of either.
+    /// The value must not hold on to the document, which is disposed here.
+    /// </summary>
+    public static async Task<(T? Value, IResult? Problem)> ParseAsync<T>(
+        HttpRequest request, Func<JsonElement, (T? Value, IResult? Problem)> parse, CancellationToken cancellationToken, int maxBytes = MaxBytes)
+    {
+        var (document, problem) = await ReadAsync(request, cancellationToken, maxBytes);
+        if (problem is not null)
+        {
+            return (default, problem);
+        }
+        using (document)
+        {
+            return parse(document!.RootElement);
+        }
+    }
+
     public static IResult TooLarge(int maxBytes = MaxBytes) => TypedResults.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "Request body too large",
