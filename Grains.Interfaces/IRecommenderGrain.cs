@@ -12,13 +12,6 @@ public interface IRecommenderGrain : IGrainWithIntegerKey
     [Alias("Recommend")]
     Task<RecommendationResult> Recommend(string userKey, RecommendationRequest request);
 
-    /// <summary>
-    /// Every personalised candidate of a request with the features the blend and a learned ranker see, unranked.
-    /// For tuning tools; no popularity fill.
-    /// </summary>
-    [Alias("Candidates")]
-    Task<IReadOnlyList<CandidateFeatures>> Candidates(string userKey, RecommendationRequest request);
-
     [Alias("Popular")]
     Task<IReadOnlyList<PopularItem>> Popular(int count, string? category);
 

@@ -75,12 +75,3 @@ public sealed record RecommendedItem(string ItemId, double Score, string? Becaus
 
 [GenerateSerializer, Immutable, Alias("OrleansReco.RecommendationResult")]
 public sealed record RecommendationResult(IReadOnlyList<RecommendedItem> Items, bool Personalized);
-
-/// <summary>
-/// One candidate's features: neighbourhood score, own affinity and item-to-item score scaled to [0, 1] for the user,
-/// the embedding's predicted preference, the item's popularity (log2, as the index ranks it; -inf when it has none)
-/// and whether the user has the item in their history.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("OrleansReco.CandidateFeatures")]
-public sealed record CandidateFeatures(
-    string ItemId, double Neighbourhood, double Embedding, double Own, double PopularityLog2, bool InHistory, double ItemToItem = 0);

@@ -151,23 +151,6 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
             .ToDictionary(s => s.ItemId, StringComparer.Ordinal);
     }
 
-    public async Task<IReadOnlyList<CandidateFeatures>> Candidates(string userKey, RecommendationRequest request)
-    {
-        var context = await GrainFactory.GetGrain<IUserGrain>(userKey).GetContext();
-        if (!context.Personalization || context.History.Count == 0) return [];
-        var repeat = request.Mode == RecommendationMode.Repeat;
-        // Every part is gathered (weight 1), whatever the configured blend.
-        var (parts, _) = await CandidateParts(context, Excluded(request, context), request.Category, new BlendWeights(1, 1, repeat ? 1 : 0, 1));
-
-        var stats = await Lookup(parts.Select(p => p.ItemId));
-        var history = context.History.Select(h => h.ItemId).ToHashSet(StringComparer.Ordinal);
-        return parts
-            .OrderBy(p => p.ItemId, StringComparer.Ordinal)
-            .Select(p => new CandidateFeatures(p.ItemId, p.Neighbourhood, p.Embedding, p.Own,
-                stats.TryGetValue(p.ItemId, out var s) ? s.PopularityLog2 : double.NegativeInfinity, history.Contains(p.ItemId), p.ItemToItem))
-            .ToList();
-    }
-
     /// <summary>
     /// What a request must not list: the items it names, and of the user's history everything when it asks to leave
     /// out seen items; else discovery never offers what the user bought, while repeat-aware mode may.

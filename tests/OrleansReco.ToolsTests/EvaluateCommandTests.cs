@@ -53,19 +53,6 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Learn_blend_prints_the_learned_and_the_linear_ndcg_on_the_same_candidates()
-    {
-        var (train, test) = _groups.Write(_directory);
-        var environment = TestEnvironment.Create();
-
-        var exit = await ToolsApp.RunAsync(["evaluate", "--train", train, "--test", test, "--k", "4", "--learn-blend"], environment, CancellationToken.None);
-
-        Assert.Equal(ExitCodes.Success, exit);
-        var line = environment.Out.ToString()!.Split('\n').Single(l => l.StartsWith("learned blend (LambdaRank, two-fold over 40 users", StringComparison.Ordinal));
-        Assert.Matches(@"nDCG@4 [01]\.\d{4}; linear blend on the same candidates: nDCG@4 [01]\.\d{4}", line);
-    }
-
-    [Fact]
     public async Task A_random_split_is_evaluated_without_recency_unless_told()
     {
         var (train, test) = _groups.Write(_directory);

@@ -37,7 +37,6 @@ public sealed class EvaluateCommand : ICommand
             new("diversity", "D[,D...]", "The request's diversity, 0-1 (default 0): each value is scored on the same replay and model."),
             new("max-per-category", "N[,N...]", "The request's maxPerCategory, 1-100 (default none); 0 in the list means none. Needs --categories to act."),
             new("categories", "FILE", "Item categories, item<TAB>category per line: the catalogue's, put into the cluster before the replay."),
-            new("learn-blend", null, "Also train LambdaRank on the candidates' features (two-fold over the test users) and print its nDCG beside the linear blend's on the same candidates. Use a validation window."),
             new("model", "NAME=VALUE[,...]", "Model settings for this run, as in the Reco:Model configuration section (e.g. HistoryFanOut=40,HalfLife=14.00:00:00): to tune on a validation window."),
             new("silos", "N", "Silos of the in-process cluster, 2-8 (default 2)."),
             new("concurrency", "N", "Batches of events in flight at once, 1-1024 (default 256); with --gateway requests in flight, 1-16 (default 4)."),
@@ -140,21 +139,6 @@ public sealed class EvaluateCommand : ICommand
                 (await recommender.Recommend(cluster.Pseudonym(user), Request(user, choice))).Items.Select(i => new RankedItem(i.ItemId, i.Score)).ToList(),
                 cancellationToken);
         }
-        if (args.Has("learn-blend"))
-        {
-            var candidates = new Dictionary<string, IReadOnlyList<CandidateFeatures>>(StringComparer.Ordinal);
-            foreach (var user in relevant.Keys.Order(StringComparer.Ordinal))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                candidates[user] = await recommender.Candidates(cluster.Pseudonym(user), Request(user, weights[0]));
-            }
-            // As the recommender blends: discovery gives the user's own items no weight.
-            var blend = discovery ? Blend(weights[0]) with { Repeat = 0 } : Blend(weights[0]);
-            var comparison = LearnedBlend.Compare(candidates, relevant, blend, k);
-            environment.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"learned blend (LambdaRank, two-fold over {comparison.Users:N0} users, {comparison.Candidates:N0} candidates): nDCG@{k} {comparison.LearnedNdcg:F4}; " +
-                $"linear blend on the same candidates: nDCG@{k} {comparison.LinearNdcg:F4}"));
-        }
         return ExitCodes.Success;
 
         // Discovery removes everything the user has in train, also what their bounded history has forgotten.
@@ -182,7 +166,7 @@ public sealed class EvaluateCommand : ICommand
 
     /// <summary>Options that change the in-process cluster or ask it what the HTTP API does not offer.</summary>
     private static readonly string[] InProcessOnly =
-        ["silos", "model", "embedding-weight", "ease-weight", "repeat-weight", "learn-blend", "diversity", "max-per-category", "categories"];
+        ["silos", "model", "embedding-weight", "ease-weight", "repeat-weight", "diversity", "max-per-category", "categories"];
 
     /// <summary>Blend weights of one scoring pass (null: the model's) and the list options it asks with.</summary>
     private sealed record WeightChoice(double? Embedding, double? Ease, double? Repeat, double Diversity = 0, int? MaxPerCategory = null);
