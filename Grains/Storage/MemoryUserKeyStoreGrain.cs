@@ -25,7 +25,7 @@ public interface IMemoryUserKeyStoreGrain : IGrainWithStringKey
 [KeepAlive]
 public sealed class MemoryUserKeyStoreGrain : Grain, IMemoryUserKeyStoreGrain
 {
-    private readonly InMemoryUserKeyStore _keys = new();
+    private readonly DictionaryUserKeyStore _keys = new();
 
     public Task<StoredUserKey?> Get(GrainId owner) => _keys.GetAsync(owner);
 

@@ -115,7 +115,7 @@ public static class UserFootprint
         "item", (_, _) => throw new NotSupportedException(), (_, _, _) => throw new NotSupportedException(), 1, 1, 1);
 
     private static readonly UserDataVaultFactory Vaults = new(
-        new InMemoryUserKeyStore(),
+        new DictionaryUserKeyStore(),
         new MasterKeyRing(new MasterKeyOptions
         {
             CurrentKeyId = "bench",

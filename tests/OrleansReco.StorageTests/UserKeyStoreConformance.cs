@@ -168,5 +168,5 @@ public abstract class UserKeyStoreConformance
 /// <summary>The in-process store (what the memory store's grain holds) meets the same contract.</summary>
 public sealed class InMemoryUserKeyStoreTests : UserKeyStoreConformance
 {
-    protected override IUserKeyStore Store { get; } = new InMemoryUserKeyStore();
+    protected override IUserKeyStore Store { get; } = new DictionaryUserKeyStore();
 }

@@ -17,7 +17,7 @@ public sealed class UserKeyRotationTests
     private static readonly MasterKeyRing During = Ring("new", Old, New);
     private static readonly MasterKeyRing After = Ring("new", New);
 
-    private readonly InMemoryUserKeyStore _store = new();
+    private readonly DictionaryUserKeyStore _store = new();
     private readonly Dictionary<GrainId, byte[]> _dataKeys = [];
 
     [Fact]

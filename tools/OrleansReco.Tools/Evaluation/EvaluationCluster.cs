@@ -33,7 +33,7 @@ public sealed class EvaluationCluster : IAsyncDisposable
         var masterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         // Shared by every silo of this process, as a storage account and key table are by every silo of a cluster.
         var states = new ProcessMemoryGrainStorage.Store();
-        var keys = new InMemoryUserKeyStore();
+        var keys = new DictionaryUserKeyStore();
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.Options.ConfigureFileLogging = false; // the test host would write every silo's log under ./logs
         builder.ConfigureSilo((_, silo) =>

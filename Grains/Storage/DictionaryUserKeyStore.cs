@@ -7,7 +7,7 @@ namespace OrleansReco.Grains.Storage;
 /// The key store's semantics over a dictionary in this process. Holds the keys of <see cref="MemoryUserKeyStoreGrain"/>
 /// (the cluster-wide memory store) and serves unit tests directly. Lost when the process ends.
 /// </summary>
-public sealed class InMemoryUserKeyStore : IUserKeyStore
+public sealed class DictionaryUserKeyStore : IUserKeyStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<GrainId, StoredUserKey> _keys = [];
