@@ -27,11 +27,13 @@ public sealed class PrivatePopularityTests
         return distance;
     }
 
-    [Fact]
-    public void The_noise_has_mean_zero_the_variance_of_its_scale_and_the_two_sided_geometric_distribution()
+    /// <param name="sensitivity">At 10 the noise is close to continuous Laplace; at 1 its discreteness dominates.</param>
+    [Theory]
+    [InlineData(1.0, 10)]
+    [InlineData(1.0, 1)]
+    [InlineData(0.5, 200)]
+    public void The_noise_has_mean_zero_its_variance_and_the_two_sided_geometric_distribution(double epsilon, int sensitivity)
     {
-        const double epsilon = 1;
-        const int sensitivity = 10; // b = 10: alpha = e^-0.1, variance 199.8 (Laplace's 2b^2 = 200)
         var draws = Sample(epsilon, sensitivity);
         var alpha = DiscreteLaplace.Alpha(epsilon, sensitivity);
         var variance = DiscreteLaplace.Variance(alpha);
@@ -39,13 +41,22 @@ public sealed class PrivatePopularityTests
         var mean = draws.Average();
         var sampleVariance = draws.Select(d => (d - mean) * (d - mean)).Sum() / (Draws - 1);
 
-        // Standard error of the mean: sqrt(200 / 200,000) = 0.032; allowed: five of them.
-        Assert.InRange(mean, -0.16, 0.16);
+        // Allowed: five standard errors of the mean, sqrt(variance / n).
+        var meanError = Math.Sqrt(variance / Draws);
+        Assert.InRange(mean, -5 * meanError, 5 * meanError);
         // Standard error of the variance: variance * sqrt((kurtosis 6 - 1) / n) = 0.5%; allowed: 3%.
         Assert.InRange(sampleVariance / variance, 0.97, 1.03);
-        Assert.InRange(variance / (2 * sensitivity * sensitivity / (epsilon * epsilon)), 0.99, 1.0);
         // The 1% critical value of the KS distance at n = 200,000 is 1.63 / sqrt(n) = 0.0036.
-        Assert.True(KsDistance(draws, alpha) < 0.0036, $"KS distance {KsDistance(draws, alpha)}");
+        var ks = KsDistance(draws, alpha);
+        Assert.True(ks < 0.0036, $"KS distance {ks}");
+    }
+
+    [Fact]
+    public void At_a_large_scale_the_variance_is_Laplace_two_b_squared()
+    {
+        // b = sensitivity / epsilon = 400: 2 alpha / (1 - alpha)^2 is 2 b^2 within a millionth.
+        var alpha = DiscreteLaplace.Alpha(0.5, 200);
+        Assert.InRange(DiscreteLaplace.Variance(alpha) / (2 * 400.0 * 400.0), 0.999, 1.0);
     }
 
     [Fact]
