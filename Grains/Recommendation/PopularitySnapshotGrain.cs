@@ -9,8 +9,10 @@ namespace OrleansReco.Grains.Recommendation;
 /// draw of noise per item under a key drawn for this snapshot, and keeps the ranking in memory until the epoch ends.
 /// Counts are frozen with the noise: republishing changed counts under the same draws would let a reader subtract
 /// the noise away. Nothing is stored, so a restart within an epoch publishes a new snapshot with new draws, which
-/// spends the epoch's budget a second time (docs/privacy.md says so).
+/// spends the epoch's budget a second time (docs/privacy.md says so); for the same reason the grain is never
+/// collected when idle, which it is for most of an epoch once every silo has its copy.
 /// </summary>
+[CollectionAgeLimit(AlwaysActive = true)]
 public sealed class PopularitySnapshotGrain(
     IOptions<ModelOptions> model, IOptions<PopularityPrivacyOptions> privacy, TimeProvider time) : Grain, IPopularitySnapshotGrain
 {
