@@ -19,9 +19,9 @@ public sealed class PopularitySnapshotCache(IGrainFactory grains, IOptions<Popul
         Task<PopularitySnapshot> current;
         lock (_lock)
         {
-            // A failed or older fetch is replaced; one in flight for this epoch is shared.
+            // A failed, older or empty (see the grain) fetch is replaced; one in flight is shared.
             if (_current is null || _current.IsFaulted || _current.IsCanceled
-                || (_current.IsCompletedSuccessfully && _current.Result.Epoch < epoch))
+                || (_current.IsCompletedSuccessfully && (_current.Result.Epoch < epoch || _current.Result.Ranked.Count == 0)))
             {
                 _current = Task.Run(() => grains.GetGrain<IPopularitySnapshotGrain>(0).Current());
             }

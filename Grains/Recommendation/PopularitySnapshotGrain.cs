@@ -23,7 +23,9 @@ public sealed class PopularitySnapshotGrain(
         var options = privacy.Value;
         if (!options.Enabled) throw new InvalidOperationException($"{PopularityPrivacyOptions.SectionName}:Epsilon is 0: popularity is published exact.");
         var epoch = options.EpochOf(time.GetUtcNow());
-        if (_snapshot?.Epoch == epoch) return _snapshot;
+        // An empty snapshot published no count, so making another costs no budget: a new cluster's first request,
+        // before any item is known, does not leave the lists empty for the whole epoch.
+        if (_snapshot?.Epoch == epoch && _snapshot.Ranked.Count > 0) return _snapshot;
 
         var shards = await Task.WhenAll(Enumerable.Range(0, model.Value.IndexShards)
             .Select(shard => GrainFactory.GetGrain<IItemIndexShardGrain>(shard).ListItems(null, null, int.MaxValue)));
