@@ -10,6 +10,7 @@ using OrleansReco.Grains.Interfaces;
 using OrleansReco.Grains.Interfaces.Logging;
 using OrleansReco.Grains.Model;
 using OrleansReco.Grains.Privacy;
+using OrleansReco.Grains.Recommendation;
 using OrleansReco.Grains.Storage;
 using OrleansReco.Grains.Users;
 
@@ -91,6 +92,14 @@ public static class RecoSiloBuilderExtensions
             options.Configure(configureModel);
         }
 
+        var popularityPrivacy = services.AddOptions<PopularityPrivacyOptions>().ValidateOnStart();
+        if (configuration is not null)
+        {
+            popularityPrivacy.Bind(configuration.GetSection(PopularityPrivacyOptions.SectionName));
+        }
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PopularityPrivacyOptions>, PopularityPrivacyOptionsValidator>());
+        services.TryAddSingleton<PopularitySnapshotCache>();
+
         var masterKeys = services.AddOptions<MasterKeyOptions>().ValidateOnStart();
         if (configuration is not null)
         {
@@ -152,6 +161,12 @@ public static class RecoSiloBuilderExtensions
                     "No aggregate row store is registered: add one with AddAzureTableAggregateRows or AddMemoryAggregateRows.");
             }
         }
+    }
+
+    private sealed class PopularityPrivacyOptionsValidator : IValidateOptions<PopularityPrivacyOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, PopularityPrivacyOptions options) =>
+            options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
 
     private sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>

@@ -12,9 +12,12 @@ namespace OrleansReco.Grains.Recommendation;
 /// score, filtering, the re-ranking for diversity when asked, and popularity fill.
 /// </summary>
 [StatelessWorker]
-public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingModelCache models) : Grain, IRecommenderGrain
+public sealed class RecommenderGrain(
+    IOptions<ModelOptions> options, IOptions<PopularityPrivacyOptions> privacy, EmbeddingModelCache models, PopularitySnapshotCache privatePopularity)
+    : Grain, IRecommenderGrain
 {
     private readonly ModelOptions _options = options.Value;
+    private readonly bool _privatePopularity = privacy.Value.Enabled;
 
     public async Task<RecommendationResult> Recommend(string userKey, RecommendationRequest request)
     {
@@ -56,8 +59,16 @@ public sealed class RecommenderGrain(IOptions<ModelOptions> options, EmbeddingMo
 
     private static double NoSimilarity(int a, int b) => 0;
 
+    /// <summary>
+    /// The popular list, exact or (with private popularity on) from the epoch's noisy snapshot. The popularity fill
+    /// of personal lists comes from here too, so it is private whenever the popular endpoint is.
+    /// </summary>
     public async Task<IReadOnlyList<PopularItem>> Popular(int count, string? category)
     {
+        if (_privatePopularity)
+        {
+            return PopularitySnapshotCache.Top(await privatePopularity.CurrentAsync(), count, category);
+        }
         var shards = Enumerable.Range(0, _options.IndexShards)
             .Select(shard => GrainFactory.GetGrain<IItemIndexShardGrain>(shard).TopPopular(count, category));
         var top = (await Task.WhenAll(shards))

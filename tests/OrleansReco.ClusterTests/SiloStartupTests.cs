@@ -72,6 +72,23 @@ public sealed class SiloStartupTests
         Assert.Contains("Reco:Model:IndexShards is 0; it must be at least 1", message);
     }
 
+    [Theory]
+    [InlineData("Epsilon", "-1", "Reco:Privacy:Popularity:Epsilon is -1; it must be a finite number of at least 0")]
+    [InlineData("Epoch", "00:00:00", "Reco:Privacy:Popularity:Epoch is 00:00:00; it must be longer than zero")]
+    public async Task A_private_popularity_setting_that_cannot_work_refuses_start_up(string setting, string value, string problem)
+    {
+        var message = await StartupFailure(new()
+        {
+            ["Reco:Privacy:MasterKeys:CurrentKeyId"] = "k1",
+            ["Reco:Privacy:MasterKeys:Keys:0:Id"] = "k1",
+            ["Reco:Privacy:MasterKeys:Keys:0:Key"] = Convert.ToBase64String(new byte[32]),
+            ["Reco:Privacy:Popularity:Epsilon"] = "1",
+            [$"Reco:Privacy:Popularity:{setting}"] = value,
+        });
+
+        Assert.Contains(problem, message);
+    }
+
     private static async Task<string> StartupFailure(Dictionary<string, string?> settings)
     {
         // Only what the test says (no appsettings, no environment), on free ports in case it did start.

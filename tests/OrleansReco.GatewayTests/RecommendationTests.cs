@@ -139,6 +139,11 @@ public sealed class RecommendationTests(GatewayFixture fixture)
         Assert.Equal([rake, hose], popular.Items.Select(i => i.ItemId));
         Assert.All(popular.Items, i => Assert.Equal(category, i.Category));
         Assert.True(popular.Items[0].Score > popular.Items[1].Score);
+        // Private popularity is off by default: scores are the exact event weights, three views and one, decayed at most
+        // by one day's 30-day half-life (should the test run across midnight UTC).
+        var oneDay = Math.Pow(2, -1.0 / 30);
+        Assert.InRange(popular.Items[0].Score, 3 * oneDay - 1e-9, 3 + 1e-9);
+        Assert.InRange(popular.Items[1].Score, oneDay - 1e-9, 1 + 1e-9);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace OrleansReco.Tools.Cli;
 /// <summary>Entry point shared by Program and the tests: picks the subcommand, maps errors to exit codes.</summary>
 public static class ToolsApp
 {
-    public static readonly IReadOnlyList<ICommand> Commands = [new DemoCommand(), new SynthCommand(), new ImportCommand(), new EvaluateCommand(), new ScoreCommand()];
+    public static readonly IReadOnlyList<ICommand> Commands = [new DemoCommand(), new SynthCommand(), new ImportCommand(), new EvaluateCommand(), new ScoreCommand(), new PrivacyCostCommand()];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, ToolsEnvironment environment, CancellationToken cancellationToken)
     {
