@@ -55,7 +55,7 @@ public static class ModelForgetting
         var users = await Replay(grains, trainFile);
         var watch = Stopwatch.StartNew();
         var status = await trainer.Start();
-        while (status.Training) status = await trainer.Wait(TimeSpan.FromSeconds(30));
+        while (status.Training) status = await trainer.Wait(TimeSpan.FromSeconds(10)); // under the call timeout (30 s)
         Report("first training", status.Current!, watch.Elapsed);
         await AllServe(caches, status.Current!.Version);
 
