@@ -20,7 +20,8 @@ public static class ModelForgetting
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
-    public static async Task Run(string trainFile, int singles, int burst)
+    /// <param name="retrainDelay">Production's when null; a day leaves only the schedule check, as before erasures started a retraining.</param>
+    public static async Task Run(string trainFile, int singles, int burst, TimeSpan? retrainDelay = null)
     {
         var builder = new InProcessTestClusterBuilder(2);
         builder.Options.ConfigureFileLogging = false;
@@ -31,7 +32,7 @@ public static class ModelForgetting
             {
                 model.NeighbourhoodMaxAge = production.NeighbourhoodMaxAge;
                 model.EmbeddingRefreshPeriod = production.EmbeddingRefreshPeriod;
-                model.EmbeddingErasureRetrainDelay = production.EmbeddingErasureRetrainDelay;
+                model.EmbeddingErasureRetrainDelay = retrainDelay ?? production.EmbeddingErasureRetrainDelay;
                 model.EmbeddingScheduleCheck = production.EmbeddingScheduleCheck;
                 // EmbeddingTrainEvery stays off: no scheduled training may land in a measurement.
             });
@@ -49,8 +50,8 @@ public static class ModelForgetting
         var caches = cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<EmbeddingModelCache>()).ToList();
         var trainer = grains.GetGrain<IEmbeddingTrainerGrain>(0);
         var settings = new Grains.Model.ModelOptions();
-        Console.WriteLine($"cluster: 2 silos in-process, memory storage; retrain delay {settings.EmbeddingErasureRetrainDelay.TotalSeconds} s, " +
-            $"refresh period {settings.EmbeddingRefreshPeriod.TotalSeconds} s");
+        Console.WriteLine($"cluster: 2 silos in-process, memory storage; retrain delay {(retrainDelay ?? settings.EmbeddingErasureRetrainDelay).TotalSeconds} s, " +
+            $"schedule check {settings.EmbeddingScheduleCheck.TotalSeconds} s, refresh period {settings.EmbeddingRefreshPeriod.TotalSeconds} s");
 
         var users = await Replay(grains, trainFile);
         var watch = Stopwatch.StartNew();
