@@ -24,9 +24,14 @@ public sealed record EmbeddingManifest(
     int EaseItems = 0,
     double EaseRegularization = 0);
 
-/// <summary>What the trainer is doing and which model is current (null before the first training).</summary>
+/// <summary>
+/// What the trainer is doing and which model is current (null before the first training). <see cref="RetrainAt"/>:
+/// when a retraining for erasures starts (or, past, starts once the running training ends); null when none waits.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.EmbeddingTrainingStatus")]
-public sealed record EmbeddingTrainingStatus(bool Training, EmbeddingManifest? Current, string? LastError, DateTimeOffset? LastAttempt, bool ErasedSinceTraining);
+public sealed record EmbeddingTrainingStatus(
+    bool Training, EmbeddingManifest? Current, string? LastError, DateTimeOffset? LastAttempt, bool ErasedSinceTraining,
+    DateTimeOffset? RetrainAt = null);
 
 /// <summary>
 /// One shard's part of one model version: item vectors (ALS) and, for the items the item-to-item model covers, their
@@ -50,7 +55,10 @@ public interface IEmbeddingTrainerGrain : IGrainWithIntegerKey
     [Alias("Start")]
     Task<EmbeddingTrainingStatus> Start();
 
-    /// <summary>Returns when no training runs any more, or after <paramref name="maxWait"/>, whichever is first.</summary>
+    /// <summary>
+    /// Returns when no training runs and no retraining for erasures is due (one still in its delay is not waited
+    /// for), or after <paramref name="maxWait"/>, whichever is first.
+    /// </summary>
     [Alias("Wait"), Orleans.Concurrency.AlwaysInterleave]
     Task<EmbeddingTrainingStatus> Wait(TimeSpan maxWait);
 
@@ -65,9 +73,13 @@ public interface IEmbeddingTrainerGrain : IGrainWithIntegerKey
     [Alias("TrainIfDue")]
     Task TrainIfDue();
 
-    /// <summary>Told by an erasure: the current model still holds the user's influence until the next training.</summary>
+    /// <summary>
+    /// Told by an erasure once the user's history is gone: the current model still holds their influence until a
+    /// training that starts after this call. Starts one soon (debounced) and answers an estimate of when every silo
+    /// serves it.
+    /// </summary>
     [Alias("NoteErasure"), Orleans.Concurrency.AlwaysInterleave]
-    Task NoteErasure();
+    Task<DateTimeOffset> NoteErasure();
 }
 
 /// <summary>Item vectors of one shard of one model version, keyed <c>{version}/{shard}</c>. Written once.</summary>

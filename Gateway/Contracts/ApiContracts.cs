@@ -62,7 +62,9 @@ public sealed record UserExportResponse(
     DateTimeOffset ExportedAt);
 
 /// <summary>Proof of an erasure without the erased id: <c>hash</c> = hex HMAC-SHA256(pepper, "erasure\n" + salt + "\n" + userId).</summary>
-public sealed record ErasureReceiptResponse(Guid ReceiptId, DateTimeOffset ErasedAt, string Salt, string Hash, int HistoryItemsRetracted);
+/// <param name="ModelCleanBy">An estimate of when every silo serves a trained model (ALS vectors, EASE weights) that no longer depends on the shopper; null when nothing was held.</param>
+public sealed record ErasureReceiptResponse(
+    Guid ReceiptId, DateTimeOffset ErasedAt, string Salt, string Hash, int HistoryItemsRetracted, DateTimeOffset? ModelCleanBy);
 
 // Admin role.
 
@@ -93,10 +95,12 @@ public sealed record EmbeddingModelResponse(
     int EaseItems,
     double EaseRegularization);
 
-/// <param name="ErasedSinceTraining">True when a shopper was erased (or withdrew consent) after the current model was trained: the next training is due at the next schedule check.</param>
+/// <param name="ErasedSinceTraining">True when a shopper was erased (or withdrew consent) after the current model was trained: a retraining follows (<c>retrainAt</c>).</param>
+/// <param name="RetrainAt">When the retraining for erasures starts (after the running training, if one runs); null when none waits.</param>
 public sealed record EmbeddingStatusResponse(
     bool Training,
     EmbeddingModelResponse? Current,
     string? LastError,
     DateTimeOffset? LastAttempt,
-    bool ErasedSinceTraining);
+    bool ErasedSinceTraining,
+    DateTimeOffset? RetrainAt);

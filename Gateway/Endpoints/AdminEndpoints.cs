@@ -101,7 +101,8 @@ internal static class AdminEndpoints
             : null,
         status.LastError,
         status.LastAttempt,
-        status.ErasedSinceTraining);
+        status.ErasedSinceTraining,
+        status.RetrainAt);
 
     private static async Task<IResult> GetReceipt(string receiptId, IGrainFactory grains)
     {

@@ -55,8 +55,9 @@ internal static class PrivacyEndpoints
             .WithName("EraseUser")
             .WithSummary("Erase everything held about the shopper; answers with a receipt once erasure is complete.")
             .WithDescription("Retracts the shopper's contributions from every item aggregate, deletes the state and its key and " +
-                             "writes a receipt (Location: the admin receipt URL) before answering. Idempotent: a repeat answers a " +
-                             "new receipt with historyItemsRetracted 0.");
+                             "writes a receipt (Location: the admin receipt URL) before answering. modelCleanBy estimates when every silo " +
+                             "serves a trained model without the shopper (a retraining starts soon). Idempotent: a repeat answers a " +
+                             "new receipt with historyItemsRetracted 0 (and modelCleanBy null).");
     }
 
     private static IUserGrain User(IGrainFactory grains, Pseudonymizer pseudonymizer, string userId) =>
@@ -145,5 +146,5 @@ internal static class PrivacyEndpoints
     }
 
     internal static ErasureReceiptResponse ToResponse(ErasureReceipt receipt) =>
-        new(receipt.ReceiptId, receipt.ErasedAt, receipt.Salt, receipt.Hash, receipt.HistoryItemsRetracted);
+        new(receipt.ReceiptId, receipt.ErasedAt, receipt.Salt, receipt.Hash, receipt.HistoryItemsRetracted, receipt.ModelCleanBy);
 }

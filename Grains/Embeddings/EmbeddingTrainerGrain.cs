@@ -15,6 +15,9 @@ namespace OrleansReco.Grains.Embeddings;
 /// it; trains implicit ALS and the EASE item-to-item weights; writes the item vectors and weights as a new version,
 /// makes it current, then deletes older versions. Runs in the background of this grain, so requests (status, the
 /// current version) are served meanwhile; all state writes go through one coalescing writer.
+/// An erasure starts a retraining <see cref="ModelOptions.EmbeddingErasureRetrainDelay"/> after it, after any training
+/// already running (which may have read the erased history); erasures arriving before it starts share it. If this
+/// activation is lost meanwhile, the schedule check retrains instead (the erasure count is stored).
 /// </summary>
 public sealed class EmbeddingTrainerGrain(
     [PersistentState("embedding-trainer", RecoStorage.State)] IPersistentState<EmbeddingTrainerState> state,
@@ -28,6 +31,8 @@ public sealed class EmbeddingTrainerGrain(
     private readonly ModelOptions _options = options.Value;
     private CoalescingStateWriter _writer = null!;
     private Task _training = Task.CompletedTask;
+    private Task _retraining = Task.CompletedTask;
+    private DateTimeOffset? _retrainAt;
     private string? _lastError;
 
     private bool Training => !_training.IsCompleted;
@@ -51,12 +56,22 @@ public sealed class EmbeddingTrainerGrain(
 
     public async Task<EmbeddingTrainingStatus> Wait(TimeSpan maxWait)
     {
-        await Task.WhenAny(_training, Task.Delay(maxWait, clock));
+        await Task.WhenAny(Idle(), Task.Delay(maxWait, clock));
         return await GetStatus();
     }
 
+    /// <summary>Completes when no training runs and no retraining is due (one whose start has come waits only for the running one).</summary>
+    private async Task Idle()
+    {
+        while (Training || _retrainAt <= clock.GetUtcNow())
+        {
+            await Task.WhenAll(_training, _retraining);
+        }
+    }
+
     public Task<EmbeddingTrainingStatus> GetStatus() => Task.FromResult(new EmbeddingTrainingStatus(
-        Training, state.State.Current, _lastError, state.State.LastAttempt, state.State.Erasures > state.State.ErasuresAtTraining));
+        Training, state.State.Current, _lastError, state.State.LastAttempt, state.State.Erasures > state.State.ErasuresAtTraining,
+        _retrainAt));
 
     public Task<EmbeddingManifest?> GetCurrent() => Task.FromResult(state.State.Current);
 
@@ -70,10 +85,49 @@ public sealed class EmbeddingTrainerGrain(
         }
     }
 
-    public async Task NoteErasure()
+    public async Task<DateTimeOffset> NoteErasure()
     {
         state.State.Erasures++;
         await _writer.WriteAsync();
+        // Debounced: the first erasure of a burst fixes the start, the later ones join it. A start that moved with each
+        // erasure would let a steady trickle of them put the retraining off for ever.
+        var retrainAt = _retrainAt ?? clock.GetUtcNow() + _options.EmbeddingErasureRetrainDelay;
+        var cleanBy = TrainingSchedule.ModelCleanBy(
+            retrainAt, Training ? state.State.LastAttempt : null, state.State.LastTrainingTime ?? TimeSpan.Zero,
+            _options.EmbeddingRefreshPeriod);
+        if (_retrainAt is null)
+        {
+            _retrainAt = retrainAt;
+            _retraining = RetrainAfterErasures(retrainAt);
+        }
+        return cleanBy;
+    }
+
+    private async Task RetrainAfterErasures(DateTimeOffset at)
+    {
+        try
+        {
+            var wait = at - clock.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, clock);
+            }
+            // A training running now may have read an erased history before it was gone: the retraining follows it.
+            while (Training)
+            {
+                await _training;
+            }
+            _retrainAt = null;
+            // Unless a training that started after these erasures (on demand, or the schedule) has covered them.
+            if (state.State.Erasures > state.State.ErasuresAtTraining)
+            {
+                _training = TrainAndPublish();
+            }
+        }
+        finally
+        {
+            _retrainAt = null; // erasures from now on need a training that starts after them
+        }
     }
 
     private async Task TrainAndPublish()
@@ -90,6 +144,7 @@ public sealed class EmbeddingTrainerGrain(
             }
             state.State.Current = manifest;
             state.State.ErasuresAtTraining = erasuresAtStart;
+            state.State.LastTrainingTime = Stopwatch.GetElapsedTime(started);
             await _writer.WriteAsync();
             _lastError = null;
             await DeleteSuperseded();

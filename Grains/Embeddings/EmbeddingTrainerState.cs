@@ -17,4 +17,7 @@ public sealed class EmbeddingTrainerState
 
     /// <summary>Versions no longer current whose vectors are still to be deleted (version to shard count).</summary>
     [Id(4)] public Dictionary<long, int> Superseded { get; set; } = [];
+
+    /// <summary>How long the last successful training took, from its start until its version was current.</summary>
+    [Id(5)] public TimeSpan? LastTrainingTime { get; set; }
 }

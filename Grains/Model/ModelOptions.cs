@@ -83,8 +83,15 @@ public sealed class ModelOptions
     /// <summary>Train a new embedding model this often; zero: only on demand (and after erasures).</summary>
     public TimeSpan EmbeddingTrainEvery { get; set; } = TimeSpan.FromHours(6);
 
-    /// <summary>Each silo asks the trainer this often whether a training is due (schedule or erasure).</summary>
+    /// <summary>Each silo asks the trainer this often whether a training is due (schedule, or erasures a retraining missed).</summary>
     public TimeSpan EmbeddingScheduleCheck { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// An erasure (or a withdrawn consent) starts a retraining this long after it, so that the trained model forgets
+    /// the shopper soon; the erasures of a burst that arrive meanwhile share that one training. Zero: at once. The
+    /// model is clean within this plus a training plus <see cref="EmbeddingRefreshPeriod"/> (docs/privacy.md).
+    /// </summary>
+    public TimeSpan EmbeddingErasureRetrainDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// A silo asks the trainer for the current model version at most this often; zero: on every use (tests and
@@ -172,6 +179,7 @@ public sealed class ModelOptions
                      (nameof(RepeatHalfLife), RepeatHalfLife, false), (nameof(EmbeddingScheduleCheck), EmbeddingScheduleCheck, false),
                      (nameof(EaseHalfLife), EaseHalfLife, true), (nameof(EmbeddingTrainEvery), EmbeddingTrainEvery, true),
                      (nameof(EmbeddingRefreshPeriod), EmbeddingRefreshPeriod, true), (nameof(NeighbourhoodMaxAge), NeighbourhoodMaxAge, true),
+                     (nameof(EmbeddingErasureRetrainDelay), EmbeddingErasureRetrainDelay, true),
                  })
         {
             if (value < TimeSpan.Zero || (value == TimeSpan.Zero && !zeroAllowed))

@@ -13,4 +13,17 @@ public static class TrainingSchedule
         var sinceLast = lastAttempt is { } last ? now - last : TimeSpan.MaxValue;
         return (every > TimeSpan.Zero && sinceLast >= every) || (retractedSinceTraining && sinceLast >= check);
     }
+
+    /// <summary>
+    /// An estimate of when every silo serves a model trained after an erasure noted now: the retraining starts at
+    /// <paramref name="retrainAt"/>, or when the training running since <paramref name="runningSince"/> ends if that is
+    /// later (it may have read the erased history); each training takes <paramref name="trainingTime"/> (the last one's
+    /// duration); silos pick the new version up within <paramref name="refreshPeriod"/>.
+    /// </summary>
+    public static DateTimeOffset ModelCleanBy(
+        DateTimeOffset retrainAt, DateTimeOffset? runningSince, TimeSpan trainingTime, TimeSpan refreshPeriod)
+    {
+        var start = runningSince is { } since && since + trainingTime > retrainAt ? since + trainingTime : retrainAt;
+        return start + trainingTime + refreshPeriod;
+    }
 }

@@ -256,10 +256,14 @@ public sealed class UserGrain(
     {
         using var turn = await TakeTurn();
         var retracted = History().Count;
+        DateTimeOffset? modelCleanBy = null;
         if (state.RecordExists)
         {
             await ChangeHistory(history => history.Clear());
             await _outbox.WhenAllDelivered(RoundsBeforeGivingUp, RetryPeriod);
+            // The history is gone from memory and storage, so a training started from now on cannot read it. Told
+            // while the row still exists: if this fails, a repeated request finds the row and tells again.
+            modelCleanBy = await NoteRetraction();
         }
 
         try
@@ -282,12 +286,8 @@ public sealed class UserGrain(
         _outbox.Deleted();
         Load(new UserData());
 
-        var receipt = new ErasureReceipt(request.ReceiptId, clock.GetUtcNow(), request.Salt, request.Hash, retracted);
+        var receipt = new ErasureReceipt(request.ReceiptId, clock.GetUtcNow(), request.Salt, request.Hash, retracted, modelCleanBy);
         await GrainFactory.GetGrain<IErasureReceiptGrain>(request.ReceiptId).Record(receipt);
-        if (retracted > 0)
-        {
-            await NoteRetraction();
-        }
         DeactivateOnIdle();
         return receipt;
     }
@@ -376,7 +376,7 @@ public sealed class UserGrain(
         .ToList();
 
     /// <summary>The current embedding model may have been trained with the retracted history: a retraining is due.</summary>
-    private Task NoteRetraction() => GrainFactory.GetGrain<IEmbeddingTrainerGrain>(0).NoteErasure();
+    private Task<DateTimeOffset> NoteRetraction() => GrainFactory.GetGrain<IEmbeddingTrainerGrain>(0).NoteErasure();
 
     /// <summary>
     /// Folds the current history in against this silo's current model: the least-squares user vector, so the very

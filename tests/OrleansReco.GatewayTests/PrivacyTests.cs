@@ -226,6 +226,9 @@ public sealed class PrivacyTests(GatewayFixture fixture)
 
         Assert.Equal(1, first.HistoryItemsRetracted);
         Assert.Equal(0, second.HistoryItemsRetracted);
+        // The first erasure's retraining covers the shopper; the second had nothing to forget.
+        Assert.True(first.ModelCleanBy >= first.ErasedAt);
+        Assert.Null(second.ModelCleanBy);
         Assert.NotEqual(first.ReceiptId, second.ReceiptId);
         Assert.NotEqual(first.Salt, second.Salt);
         Assert.NotEqual(first.Hash, second.Hash); // two receipts of one id cannot be linked without the pepper
@@ -238,6 +241,7 @@ public sealed class PrivacyTests(GatewayFixture fixture)
         var user = Http.Unique("stranger");
         var receipt = await Erase(user);
         Assert.Equal(0, receipt.HistoryItemsRetracted);
+        Assert.Null(receipt.ModelCleanBy);
         await (await privacy.GetAsync($"/v1/users/{user}/export")).AssertProblem(HttpStatusCode.NotFound);
     }
 

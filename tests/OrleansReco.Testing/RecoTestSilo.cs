@@ -47,6 +47,7 @@ public static class RecoTestSilo
             options.NeighbourhoodMaxAge = TimeSpan.Zero;
             // Models are trained when a test says so, and seen by every silo at once.
             options.EmbeddingTrainEvery = TimeSpan.Zero;
+            options.EmbeddingErasureRetrainDelay = TimeSpan.FromDays(1);
             options.EmbeddingRefreshPeriod = TimeSpan.Zero;
             model?.Invoke(options);
         });

@@ -15,7 +15,7 @@ public sealed class ModelOptionsTests
         {
             NeighbourhoodWeight = 0, EmbeddingWeight = 0, RepeatWeight = 0, EaseWeight = 0, EmbeddingConfidenceScale = 0,
             EaseMaxItems = 0, EmbeddingCandidates = 0, EaseHalfLife = TimeSpan.Zero, EmbeddingTrainEvery = TimeSpan.Zero,
-            EmbeddingRefreshPeriod = TimeSpan.Zero, NeighbourhoodMaxAge = TimeSpan.Zero,
+            EmbeddingRefreshPeriod = TimeSpan.Zero, NeighbourhoodMaxAge = TimeSpan.Zero, EmbeddingErasureRetrainDelay = TimeSpan.Zero,
         };
 
         Assert.Empty(options.Problems());
@@ -30,6 +30,7 @@ public sealed class ModelOptionsTests
         { o => o.RepeatWeight = -1, "Reco:Model:RepeatWeight is -1; it must be a finite number of at least 0." },
         { o => o.HalfLife = TimeSpan.Zero, "Reco:Model:HalfLife is 00:00:00; it must be longer than zero." },
         { o => o.NeighbourhoodMaxAge = TimeSpan.FromSeconds(-1), "Reco:Model:NeighbourhoodMaxAge is -00:00:01; it must be zero or longer." },
+        { o => o.EmbeddingErasureRetrainDelay = TimeSpan.FromSeconds(-5), "Reco:Model:EmbeddingErasureRetrainDelay is -00:00:05; it must be zero or longer." },
         { o => o.Similarity = (SimilarityKind)7, "Reco:Model:Similarity is 7; it must be one of Jaccard, Cosine, Lift." },
     };
 

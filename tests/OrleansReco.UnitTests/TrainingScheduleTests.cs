@@ -27,4 +27,15 @@ public sealed class TrainingScheduleTests
         Assert.False(TrainingSchedule.IsDue(Now, Now.AddDays(-30), retractedSinceTraining: false, TimeSpan.Zero, Check));
         Assert.True(TrainingSchedule.IsDue(Now, Now.AddDays(-30), retractedSinceTraining: true, TimeSpan.Zero, Check));
     }
+
+    [Theory]
+    [InlineData(null, 5 + 20 + 10)]   // idle: the delay, one training, the silos' refresh
+    [InlineData(-20.0, 5 + 20 + 10)]  // a training that ends before the retraining is due changes nothing
+    [InlineData(-2.0, 18 + 20 + 10)]  // one that ends after it: the retraining follows it (2 s ago + 20 s)
+    public void The_model_is_clean_one_training_and_one_refresh_after_the_retraining_can_start(double? runningSinceSeconds, double cleanInSeconds)
+    {
+        DateTimeOffset? runningSince = runningSinceSeconds is { } s ? Now.AddSeconds(s) : null;
+        var cleanBy = TrainingSchedule.ModelCleanBy(Now.AddSeconds(5), runningSince, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(10));
+        Assert.Equal(Now.AddSeconds(cleanInSeconds), cleanBy);
+    }
 }
