@@ -3,15 +3,14 @@ using Azure.Data.Tables;
 namespace OrleansReco.Grains.Storage;
 
 /// <summary>
-/// Spreads bytes over the binary columns Data0..Data14 of one row (aggregate rows use the first four). A binary
-/// property holds at most 64 KiB and an entity at most 1 MiB, so 15 full columns (960 KiB) leave room for keys and
-/// metadata.
+/// Spreads an aggregate row's bytes over the binary columns Data0.. of one row (at most
+/// <see cref="AggregateRowRules.MaxRowBytes"/>, four columns). A binary property holds at most 64 KiB and an entity at
+/// most 1 MiB; reading stops at the first missing column, and takes up to 15 (what an entity could hold).
 /// </summary>
 internal static class BinaryColumns
 {
     public const int ColumnBytes = 64 * 1024;
-    public const int MaxColumns = 15;
-    public const int MaxStateBytes = ColumnBytes * MaxColumns;
+    private const int MaxColumns = 15;
 
     private static readonly string[] Names = Enumerable.Range(0, MaxColumns).Select(i => $"Data{i}").ToArray();
 
