@@ -10,20 +10,8 @@ internal static class QueryParameters
     public const int MaxCount = 100;
     public const int MaxExcluded = 100;
 
-    public static int ReadCount(IQueryCollection query, FieldErrors errors)
-    {
-        var text = ReadSingle(query, "count", errors);
-        if (text is null)
-        {
-            return DefaultCount;
-        }
-        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count)
-            || count < 1 || count > MaxCount)
-        {
-            errors.Add("count", $"must be a whole number from 1 to {MaxCount}");
-        }
-        return count;
-    }
+    public static int ReadCount(IQueryCollection query, FieldErrors errors) =>
+        ReadOptionalPositive(query, "count", MaxCount, errors) ?? DefaultCount;
 
     /// <summary>A number from 0 to 1 (a fraction such as a weight), written plainly (<c>0.25</c>, not <c>2.5e-1</c>); absent, 0.</summary>
     public static double ReadFraction(IQueryCollection query, string name, FieldErrors errors)
