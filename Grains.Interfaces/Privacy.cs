@@ -23,8 +23,7 @@ public sealed record UserExport(
 /// Proof that an erasure happened, without personal data: <see cref="Hash"/> is an HMAC of the erased id with a
 /// per-receipt salt, so the operator can check a given id against it, and nobody can read the id from it.
 /// <see cref="ModelCleanBy"/>: an estimate of when every silo serves a trained model that no longer depends on the
-/// shopper, never before <see cref="ErasedAt"/>; null when nothing was held (never seen, or erased before: the first
-/// receipt tells).
+/// shopper; null when nothing was held (never seen, or erased before: the first receipt tells).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.ErasureReceipt")]
 public sealed record ErasureReceipt(

@@ -286,11 +286,7 @@ public sealed class UserGrain(
         _outbox.Deleted();
         Load(new UserData());
 
-        var erasedAt = clock.GetUtcNow();
-        // The trainer estimated before the key and row were gone; a receipt promising a clean model before the
-        // erasure it reports would read as a mistake (it happens when retraining is immediate and quick).
-        var receipt = new ErasureReceipt(request.ReceiptId, erasedAt, request.Salt, request.Hash, retracted,
-            modelCleanBy is { } cleanBy && cleanBy < erasedAt ? erasedAt : modelCleanBy);
+        var receipt = new ErasureReceipt(request.ReceiptId, clock.GetUtcNow(), request.Salt, request.Hash, retracted, modelCleanBy);
         await GrainFactory.GetGrain<IErasureReceiptGrain>(request.ReceiptId).Record(receipt);
         DeactivateOnIdle();
         return receipt;

@@ -57,10 +57,13 @@ public sealed class ModelForgettingTests(ForgettingClusterFixture fixture) : ICl
             .Append(Http.Event(x, $"{taste}-0", "purchase")).Append(Http.Event(x, xOnly, "purchase")), shoppers.Append(x));
         var before = await TrainNow();
 
+        var sentAt = DateTimeOffset.UtcNow;
         var response = await _privacy.DeleteAsync($"/v1/users/{x}");
         var receipt = await response.AssertOk<ErasureReceiptResponse>();
         Assert.Equal(2, receipt.HistoryItemsRetracted);
-        Assert.True(receipt.ModelCleanBy >= receipt.ErasedAt);
+        // Not against ErasedAt: with no delay and a quick training the estimate may precede the key's and row's end,
+        // and rightly so, since the retraining cannot read the history once it is retracted.
+        Assert.True(receipt.ModelCleanBy >= sentAt);
 
         var after = await Idle();
         Assert.Null(after.LastError);
