@@ -111,9 +111,9 @@ for history in $histories; do
     how="the mean request bytes of the product's user-row writes in run $run"
     if [ -n "${RECO_COST_ROW_BYTES:-}" ]; then how="RECO_COST_ROW_BYTES"; fi
     if [ "$row_bytes" = 0 ]; then
-      # No user-row write seen (a layout this script does not know): README's user-bytes figure, ~39 bytes an item,
+      # No user-row write seen (a layout this script does not know): the user-bytes figure in docs/performance.md, ~39 bytes an item,
       # in base64 with the row's envelope.
-      row_bytes=$(( (39 * history + 100) * 4 / 3 + 150 )); how="estimated from README's user-bytes figures: no user-row write seen"
+      row_bytes=$(( (39 * history + 100) * 4 / 3 + 150 )); how="estimated from the user-bytes figures in docs/performance.md: no user-row write seen"
     fi
     one_port="$(free_port)"
     setsid dotnet "$bench_dll" one-write --port "$one_port" --connection-string "$(connection_string "$counter_port")" \
