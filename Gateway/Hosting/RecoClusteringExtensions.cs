@@ -55,8 +55,21 @@ public static class RecoClusteringExtensions
         }
 
         client.UseConnectionRetryFilter(new StartupConnectionRetryFilter(section.GetValue("ConnectAttempts", 15)));
+        var refresh = section.GetValue("GatewayListRefreshPeriod", DefaultGatewayListRefreshPeriod);
+        if (refresh <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{SectionName}:GatewayListRefreshPeriod must be positive, not '{refresh}'.");
+        }
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = refresh);
         return client;
     }
+
+    /// <summary>
+    /// How often the gateway re-reads which silos accept clients. Orleans' default is a minute: a gateway that started
+    /// while one silo was up sent all its calls through that silo for up to a minute, and when that silo died every
+    /// call failed until the list was read again. One small membership read every few seconds is cheap.
+    /// </summary>
+    public static readonly TimeSpan DefaultGatewayListRefreshPeriod = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// The storage account of the AzureTable membership table, for silos and clients alike: its own connection string,

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace OrleansReco.SystemTests.Infrastructure;
 
 public enum Outcome
@@ -30,14 +32,14 @@ public sealed class TrafficLog
     public int Acknowledged => Snapshot().Count(a => a.Outcome == Outcome.Acknowledged);
 
     /// <summary>
-    /// The longest time a shopper could not record events: per user, from the start of a failed request to the end
+    /// The longest time a shopper could not record events from <paramref name="since"/> on: per user, from the start of a failed request to the end
     /// of that user's next successful one (a user whose grain lived on the killed silo is the one that waits), with the
     /// attempts it spans, to tell a slow answer from a string of quick refusals.
     /// </summary>
-    public (TimeSpan Length, IReadOnlyList<EventAttempt> Attempts) LongestOutage()
+    public (TimeSpan Length, IReadOnlyList<EventAttempt> Attempts) LongestOutage(DateTime since)
     {
         (TimeSpan Length, IReadOnlyList<EventAttempt> Attempts) longest = (TimeSpan.Zero, []);
-        foreach (var attempts in Snapshot().GroupBy(a => a.UserId))
+        foreach (var attempts in Snapshot().Where(a => a.Started >= since).GroupBy(a => a.UserId))
         {
             var outage = new List<EventAttempt>();
             foreach (var attempt in attempts.OrderBy(a => a.Ended))
@@ -57,7 +59,25 @@ public sealed class TrafficLog
         return longest;
     }
 
-    /// <summary>An outage's attempts in a line: each one's status (or "no answer") and how long it took.</summary>
-    public static string Describe(IEnumerable<EventAttempt> attempts) => string.Join(", ", attempts.Select(a =>
-        $"{(a.Status == 0 ? "no answer" : a.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))} in {(a.Ended - a.Started).TotalSeconds:F1} s"));
+    /// <summary>
+    /// An outage's attempts in a line, runs of one status together: "3 x 503 in 0.0-1.4 s, 202 in 0.3 s" (status or
+    /// "no answer", how long each took), to tell a slow answer from a string of quick refusals.
+    /// </summary>
+    public static string Describe(IEnumerable<EventAttempt> attempts)
+    {
+        var runs = new List<List<EventAttempt>>();
+        foreach (var attempt in attempts)
+        {
+            if (runs.Count > 0 && runs[^1][0].Status == attempt.Status) runs[^1].Add(attempt);
+            else runs.Add([attempt]);
+        }
+        return string.Join(", ", runs.Select(run =>
+        {
+            var status = run[0].Status == 0 ? "no answer" : run[0].Status.ToString(CultureInfo.InvariantCulture);
+            var seconds = run.Select(a => (a.Ended - a.Started).TotalSeconds).ToList();
+            return run.Count == 1
+                ? $"{status} in {seconds[0]:F1} s"
+                : $"{run.Count} x {status} in {seconds.Min():F1}-{seconds.Max():F1} s";
+        }));
+    }
 }
