@@ -18,10 +18,34 @@ public sealed record EventAttempt(string UserId, string ItemId, Outcome Outcome,
 public sealed class TrafficLog
 {
     private readonly List<EventAttempt> _attempts = [];
+    private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
+    private int _acknowledged;
 
     public void Add(EventAttempt attempt)
     {
-        lock (_attempts) _attempts.Add(attempt);
+        lock (_attempts)
+        {
+            _attempts.Add(attempt);
+            if (attempt.Outcome != Outcome.Acknowledged) return;
+            _acknowledged++;
+            foreach (var waiter in _waiters.Where(w => w.Count <= _acknowledged).ToList())
+            {
+                waiter.Reached.SetResult();
+                _waiters.Remove(waiter);
+            }
+        }
+    }
+
+    /// <summary>Completes once <paramref name="count"/> events in all have been acknowledged.</summary>
+    public Task WhenAcknowledged(int count)
+    {
+        lock (_attempts)
+        {
+            if (_acknowledged >= count) return Task.CompletedTask;
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((count, reached));
+            return reached.Task;
+        }
     }
 
     public IReadOnlyList<EventAttempt> Snapshot()
@@ -29,7 +53,10 @@ public sealed class TrafficLog
         lock (_attempts) return _attempts.ToList();
     }
 
-    public int Acknowledged => Snapshot().Count(a => a.Outcome == Outcome.Acknowledged);
+    public int Acknowledged
+    {
+        get { lock (_attempts) return _acknowledged; }
+    }
 
     /// <summary>
     /// The longest time a shopper could not record events from <paramref name="since"/> on: per user, from the start of a failed request to the end
