@@ -24,7 +24,7 @@ public sealed record SegmentedShopper(double[] Vector, IReadOnlyList<HistoryAffi
 public sealed record ItemFacts(string? Category, bool Available);
 
 /// <summary>
-/// The shoppers' segments: k-means over their ALS vectors, then per segment its centroid, its size, the categories that
+/// The shoppers' segments: k-means over the directions of their ALS vectors, then per segment its centroid, its size, the categories that
 /// set it apart and its popular items. Only aggregates are kept, no shopper: a shopper's segment is the nearest
 /// centroid to their vector (<see cref="Nearest"/>), computed when it is needed from the vector folded in against
 /// the same model, so nothing per shopper is stored and a shopper whose history changed moves with it.
@@ -42,7 +42,7 @@ public static class ShopperSegmentation
         IReadOnlyList<SegmentedShopper> shoppers, Func<string, ItemFacts?> items, SegmentSettings settings)
     {
         if (settings.Count <= 0 || settings.MinShoppers <= 0 || shoppers.Count < settings.MinShoppers) return [];
-        var points = shoppers.Select(s => s.Vector).ToList();
+        var points = shoppers.Select(s => Unit(s.Vector)).ToList();
         // More clusters than could each reach the minimum would only be dissolved again.
         var k = Math.Min(settings.Count, shoppers.Count / settings.MinShoppers);
         var centroids = KMeans.Fit(points, k, settings.Seed, settings.MaxIterations).ToList();
@@ -78,9 +78,25 @@ public static class ShopperSegmentation
         return segments;
     }
 
-    /// <summary>The segment whose centroid is nearest to the shopper's vector; null when there are none.</summary>
-    public static ShopperSegment? Nearest(IReadOnlyList<ShopperSegment> segments, ReadOnlySpan<float> vector)
+    /// <summary>
+    /// The vector scaled to length 1 (a zero vector stays zero). Segments are made and found on directions, not on raw
+    /// vectors: a folded-in vector's length grows with how much the shopper did (more items, more confidence), and a
+    /// shopper of one or two items, the very one the segment fill is for, sits near the origin, where Euclidean
+    /// distance would put them in whichever segment's centroid is shortest rather than the one of their taste.
+    /// </summary>
+    public static double[] Unit(IReadOnlyList<double> vector)
     {
+        var norm = Math.Sqrt(vector.Sum(v => v * v));
+        return vector.Select(v => norm > 0 ? v / norm : 0).ToArray();
+    }
+
+    /// <summary>
+    /// The segment whose centroid is nearest to the shopper's vector, by direction as training counted it (see
+    /// <see cref="Unit"/>); null when there are none.
+    /// </summary>
+    public static ShopperSegment? Nearest(IReadOnlyList<ShopperSegment> segments, ReadOnlySpan<float> user)
+    {
+        var vector = Unit(user.ToArray().Select(v => (double)v).ToList());
         ShopperSegment? best = null;
         var bestDistance = double.PositiveInfinity;
         foreach (var segment in segments)

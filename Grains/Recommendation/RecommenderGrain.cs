@@ -69,26 +69,13 @@ public sealed class RecommenderGrain(
     private static double NoSimilarity(int a, int b) => 0;
 
     /// <summary>
-    /// The popular items of the shopper's segment in the current model, when the shopper has one or a few history
-    /// items (<see cref="ModelOptions.SegmentFillMaxItems"/>); empty otherwise, without segments, and with private
-    /// popularity on (no segment list is published then, docs/privacy.md). The segment is the nearest centroid to the
-    /// shopper's vector of the same model version, folded in here when the user grain's is of another.
+    /// The popular items of the shopper's segment (<see cref="SegmentFill"/>) for a shopper with one or a few history
+    /// items; none with private popularity on, which publishes no segment lists (docs/privacy.md).
     /// </summary>
-    private async Task<IReadOnlyList<PopularItem>> SegmentPopular(UserContext context, string? category)
-    {
-        if (_privatePopularity || !context.Personalization || context.History.Count == 0
-            || context.History.Count > _options.SegmentFillMaxItems
-            || await models.CurrentAsync() is not { Segments.Count: > 0 } model)
-        {
-            return [];
-        }
-        var vector = context.Embedding is { } held && held.Version == model.Version
-            ? held.Vector
-            : model.FoldIn(context.History.Select(h => (h.ItemId, h.Affinity)));
-        return vector is not null && model.SegmentOf(vector) is { } segment
-            ? segment.Popular.Where(p => category is null || string.Equals(p.Category, category, StringComparison.OrdinalIgnoreCase)).ToList()
-            : [];
-    }
+    private async Task<IReadOnlyList<PopularItem>> SegmentPopular(UserContext context, string? category) =>
+        _privatePopularity || _options.SegmentFillMaxItems == 0 || context.History.Count > _options.SegmentFillMaxItems
+            ? []
+            : SegmentFill.For(await models.CurrentAsync(), context, _options.SegmentFillMaxItems, category);
 
     /// <summary>
     /// The popular list, exact or (with private popularity on) from the epoch's noisy snapshot. The popularity fill
