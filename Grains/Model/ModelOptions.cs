@@ -138,7 +138,7 @@ public sealed class ModelOptions
     /// Shopper segments k-means makes at each training over the shoppers' ALS vectors (0: no segments). The default was
     /// chosen on the validation window by the segment fill's score (docs/quality.md, "Shopper segments").
     /// </summary>
-    public int Segments { get; set; } = 8;
+    public int Segments { get; set; } = 4;
 
     /// <summary>
     /// The fewest training shoppers a published segment holds: smaller clusters are dissolved into their neighbours, so

@@ -153,7 +153,8 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("train: 80 events, 40 users", output); // every user is a test user, cut to two events
         // Each group is a segment, and every shopper (two items) is filled from their own.
         Assert.Contains("fill only: 40 of 40 users got their segment's items first; segments: 20, 20", output);
-        Assert.Contains("fill only: MAP@4 ", output);
+        Assert.Contains("fill only, shop's popularity: MAP@4 ", output);
+        Assert.Contains("fill only, segment first: MAP@4 ", output);
     }
 
     [Theory]

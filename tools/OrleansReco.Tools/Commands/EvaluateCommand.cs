@@ -139,32 +139,45 @@ public sealed class EvaluateCommand : ICommand
         var recommender = cluster.Grains.GetGrain<IRecommenderGrain>(0);
         var defaults = new ModelOptions();
         BindModelSettings(modelSettings, defaults);
+        var withSegmentItems = 0;
         for (var w = 0; w < weights.Count; w++)
         {
             var choice = weights[w];
             await RecommendAllAsync(environment, relevant, catalogue, itemModel is null ? null : itemModel.Similarity, k, Label(choice), w == 0 ? outPath : null, async user =>
-                (await recommender.Recommend(cluster.Pseudonym(user), Request(user, choice))).Items.Select(i => new RankedItem(i.ItemId, i.Score)).ToList(),
-                cancellationToken);
+            {
+                var items = (await recommender.Recommend(cluster.Pseudonym(user), Request(user, choice))).Items;
+                if (w == 0 && items.Any(i => i.Reason == RecommendationReason.Segment)) withSegmentItems++;
+                return items.Select(i => new RankedItem(i.ItemId, i.Score)).ToList();
+            }, cancellationToken);
         }
         if (fillOnly)
         {
-            // The fill alone: what the recommender's fill gives a shopper when nothing personal comes before it.
-            var inSegment = 0;
-            await RecommendAllAsync(environment, relevant, catalogue, itemModel is null ? null : itemModel.Similarity, k, "fill only: ", null, async user =>
+            environment.Out.WriteLine($"lists with segment fill: {withSegmentItems:N0} of {relevant.Count:N0}");
+            // The fill alone, as the recommender fills a list with nothing personal before it: the shop's popular items
+            // alone, then the light shopper's segment's first; both on this replay and model, so the two are paired.
+            foreach (var segmentFirst in new[] { false, true })
             {
-                var context = await cluster.Grains.GetGrain<IUserGrain>(cluster.Pseudonym(user)).GetContext();
-                var excluded = new HashSet<string>(discovery ? trainItems.GetValueOrDefault(user) ?? [] : [], StringComparer.Ordinal);
-                var segment = SegmentFill.For(itemModel, context, defaults.SegmentFillMaxItems, null);
-                if (segment.Count > 0) inSegment++;
-                var popular = await recommender.Popular(k + excluded.Count + segment.Count, null);
-                return segment.Concat(popular)
-                    .Where(p => excluded.Add(p.ItemId))
-                    .Take(k)
-                    .Select(p => new RankedItem(p.ItemId, p.Score))
-                    .ToList();
-            }, cancellationToken);
-            environment.Out.WriteLine($"fill only: {inSegment:N0} of {relevant.Count:N0} users got their segment's items first; " +
-                $"segments: {string.Join(", ", itemModel?.Segments.Select(s => s.Shoppers.ToString("N0", CultureInfo.InvariantCulture)) ?? [])}");
+                var inSegment = 0;
+                await RecommendAllAsync(environment, relevant, catalogue, itemModel is null ? null : itemModel.Similarity, k,
+                    segmentFirst ? "fill only, segment first: " : "fill only, shop's popularity: ", null, async user =>
+                {
+                    var context = await cluster.Grains.GetGrain<IUserGrain>(cluster.Pseudonym(user)).GetContext();
+                    var excluded = new HashSet<string>(discovery ? trainItems.GetValueOrDefault(user) ?? [] : [], StringComparer.Ordinal);
+                    var segment = segmentFirst ? SegmentFill.For(itemModel, context, defaults.SegmentFillMaxItems, null) : [];
+                    if (segment.Count > 0) inSegment++;
+                    var popular = await recommender.Popular(k + excluded.Count + segment.Count, null);
+                    return segment.Concat(popular)
+                        .Where(p => excluded.Add(p.ItemId))
+                        .Take(k)
+                        .Select(p => new RankedItem(p.ItemId, p.Score))
+                        .ToList();
+                }, cancellationToken);
+                if (segmentFirst)
+                {
+                    environment.Out.WriteLine($"fill only: {inSegment:N0} of {relevant.Count:N0} users got their segment's items first; " +
+                        $"segments: {string.Join(", ", itemModel?.Segments.Select(s => s.Shoppers.ToString("N0", CultureInfo.InvariantCulture)) ?? [])}");
+                }
+            }
         }
         return ExitCodes.Success;
 
