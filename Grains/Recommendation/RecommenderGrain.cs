@@ -47,10 +47,18 @@ public sealed class RecommenderGrain(
             // A light shopper's own signals say little: their segment's popular items first, then the shop's.
             var segment = (await SegmentPopular(context, request.Category))
                 .Where(p => !excluded.Contains(p.ItemId))
-                .Select(p => (Item: p, Reason: RecommendationReason.Segment))
+                .Take(read)
                 .ToList();
-            excluded.UnionWith(segment.Select(p => p.Item.ItemId));
-            var popular = segment.Concat((await Popular(read, request.Category))
+            if (segment.Count > 0)
+            {
+                // The segment's list is as of its training: items taken off sale since are left out, as the index's
+                // popular list leaves them out.
+                var current = await Lookup(segment.Select(p => p.ItemId));
+                segment.RemoveAll(p => current.GetValueOrDefault(p.ItemId) is not { Available: true });
+            }
+            var segmentFill = segment.Select(p => (Item: p, Reason: RecommendationReason.Segment)).ToList();
+            excluded.UnionWith(segment.Select(p => p.ItemId));
+            var popular = segmentFill.Concat((await Popular(read, request.Category))
                     .Where(p => !excluded.Contains(p.ItemId))
                     .Select(p => (Item: p, Reason: RecommendationReason.Popular)))
                 .ToList();

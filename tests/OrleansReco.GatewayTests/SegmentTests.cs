@@ -97,6 +97,13 @@ public sealed class SegmentTests(SegmentClusterFixture fixture) : IClassFixture<
         Assert.All(list.Items.Skip(4), i => Assert.Equal("popular", i.Reason));
         Assert.DoesNotContain(list.Items, i => i.ItemId == "a-rare"); // bought: discovery leaves it out
 
+        // An item taken off sale after the training leaves the segment's fill at once, as it leaves the shop's.
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await _catalog.PutAsJsonAsync("/v1/items/a-1", new { title = "a-1", category = "garden", available = false })).StatusCode);
+        var afterSale = await (await _storefront.GetAsync($"/v1/users/{newcomer}/recommendations?count=8"))
+            .AssertOk<RecommendationsResponse>();
+        Assert.Equal(["a-0", "a-2", "a-3"], afterSale.Items.Where(i => i.Reason == "segment").Select(i => i.ItemId));
+
         // A shopper with more history than the segment fill is for gets the shop's popular items as before.
         var regular = Http.Unique("regular");
         await Post(new[] { "a-rare", "b-rare", "a-0" }.Select(item => Http.Event(regular, item, "view")), [regular]);
