@@ -22,7 +22,26 @@ public sealed record EmbeddingManifest(
     TimeSpan TrainTime,
     long TrainingBytes,
     int EaseItems = 0,
-    double EaseRegularization = 0);
+    double EaseRegularization = 0,
+    IReadOnlyList<SegmentSummary>? Segments = null);
+
+/// <summary>
+/// A shopper segment as the model's summary lists it: its id within the model version, how many shoppers of the
+/// training were in it, and the categories that set it apart (none when the catalogue has no categories).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.SegmentSummary")]
+public sealed record SegmentSummary(int Id, int Shoppers, IReadOnlyList<string> TopCategories);
+
+/// <summary>
+/// One shopper segment of a model version: k-means' centroid in the ALS user space, its size, its characteristic
+/// categories and its popular items (empty with private popularity on). Aggregates only: a shopper's segment is the
+/// nearest centroid to their folded-in vector, computed when needed.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.ShopperSegment")]
+public sealed record ShopperSegment(int Id, float[] Centroid, int Shoppers, IReadOnlyList<string> TopCategories, IReadOnlyList<PopularItem> Popular)
+{
+    public SegmentSummary Summary() => new(Id, Shoppers, TopCategories);
+}
 
 /// <summary>
 /// What the trainer is doing and which model is current (null before the first training). <see cref="RetrainAt"/>:
@@ -35,10 +54,13 @@ public sealed record EmbeddingTrainingStatus(
 
 /// <summary>
 /// One shard's part of one model version: item vectors (ALS) and, for the items the item-to-item model covers, their
-/// learned weights to other items (EASE); an item holds none when it is outside that model.
+/// learned weights to other items (EASE); an item holds none when it is outside that model. Segment s of the version
+/// is published in shard s mod the shard count, so it is written and deleted with the version's other rows.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.ItemVectors")]
-public sealed record ItemVectors(IReadOnlyDictionary<string, float[]> Vectors, IReadOnlyDictionary<string, ItemWeight[]>? Weights = null);
+public sealed record ItemVectors(
+    IReadOnlyDictionary<string, float[]> Vectors, IReadOnlyDictionary<string, ItemWeight[]>? Weights = null,
+    IReadOnlyList<ShopperSegment>? Segments = null);
 
 /// <summary>A learned item-to-item weight: how much holding the source item adds to (or, negative, takes from) <see cref="ItemId"/>.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.ItemWeight")]

@@ -17,7 +17,12 @@ public sealed record UserExport(
     IReadOnlyDictionary<string, string> Profile,
     bool Personalization,
     IReadOnlyList<ExportedHistoryEntry> History,
-    IReadOnlyList<float>? Embedding);
+    IReadOnlyList<float>? Embedding,
+    ExportedSegment? Segment = null);
+
+/// <summary>The shopper's segment in the current model (nearest centroid to their vector) and what characterises it.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.ExportedSegment")]
+public sealed record ExportedSegment(long ModelVersion, int Id, IReadOnlyList<string> TopCategories);
 
 /// <summary>
 /// Proof that an erasure happened, without personal data: <see cref="Hash"/> is an HMAC of the erased id with a

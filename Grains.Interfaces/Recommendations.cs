@@ -68,6 +68,9 @@ public enum RecommendationReason
     Popular = 1,
     Repeat = 2,
     Embedding = 3,
+
+    /// <summary>Popular in the shopper's segment: the fill for a shopper with one or two history items.</summary>
+    Segment = 4,
 }
 
 [GenerateSerializer, Immutable, Alias("OrleansReco.RecommendedItem")]

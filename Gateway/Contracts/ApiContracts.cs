@@ -59,7 +59,18 @@ public sealed record UserExportResponse(
     ConsentResponse Consent,
     IReadOnlyList<ExportedHistoryItemResponse> History,
     IReadOnlyList<float>? Embedding,
-    DateTimeOffset ExportedAt);
+    DateTimeOffset ExportedAt,
+    SegmentResponse? Segment = null);
+
+/// <summary>
+/// The shopper's segment in the current model: the nearest segment centroid to their vector, computed at the request
+/// (not stored), and the categories that set that segment apart. Null before a model with segments, and for a shopper
+/// without a vector.
+/// </summary>
+public sealed record SegmentResponse(long ModelVersion, int Id, IReadOnlyList<string> TopCategories);
+
+/// <summary>A shopper segment of a model: its id, how many of the training's shoppers it held, the categories that set it apart.</summary>
+public sealed record ModelSegmentResponse(int Id, int Shoppers, IReadOnlyList<string> TopCategories);
 
 /// <summary>Proof of an erasure without the erased id: <c>hash</c> = hex HMAC-SHA256(pepper, "erasure\n" + salt + "\n" + userId).</summary>
 /// <param name="ModelCleanBy">An estimate of when every silo serves a trained model (ALS vectors, EASE weights) that no longer depends on the shopper; null when nothing was held.</param>
@@ -76,7 +87,7 @@ public sealed record KeyRotationReportResponse(string CurrentKeyId, int Rewrappe
 
 /// <summary>
 /// A published model: what it was trained on, how, and what the training took; <c>EaseItems</c> is how many items
-/// have item-to-item weights.
+/// have item-to-item weights; <c>Segments</c> the shopper segments trained with it (empty when off).
 /// </summary>
 public sealed record EmbeddingModelResponse(
     long Version,
@@ -93,7 +104,8 @@ public sealed record EmbeddingModelResponse(
     double TrainSeconds,
     long TrainingBytes,
     int EaseItems,
-    double EaseRegularization);
+    double EaseRegularization,
+    IReadOnlyList<ModelSegmentResponse> Segments);
 
 /// <param name="ErasedSinceTraining">True when a shopper was erased (or withdrew consent) after the current model was trained: a retraining follows (<c>retrainAt</c>).</param>
 /// <param name="RetrainAt">When the retraining for erasures starts (after the running training, if one runs); null when none waits.</param>

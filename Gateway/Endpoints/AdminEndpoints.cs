@@ -97,7 +97,8 @@ internal static class AdminEndpoints
         status.Current is { } m
             ? new EmbeddingModelResponse(m.Version, m.TrainedAt, m.Users, m.Items, m.Interactions, m.Factors, m.Regularization,
                 m.ConfidenceScale, m.Sweeps, m.Seed, m.ReadTime.TotalSeconds, m.TrainTime.TotalSeconds, m.TrainingBytes,
-                m.EaseItems, m.EaseRegularization)
+                m.EaseItems, m.EaseRegularization,
+                (m.Segments ?? []).Select(g => new ModelSegmentResponse(g.Id, g.Shoppers, g.TopCategories)).ToList())
             : null,
         status.LastError,
         status.LastAttempt,

@@ -111,7 +111,8 @@ internal static class PrivacyEndpoints
                 .Select(h => new ExportedHistoryItemResponse(h.ItemId, h.FirstSeen, h.LastSeen, h.Views, h.Carts, h.Purchases, h.Affinity))
                 .ToList(),
             export.Embedding,
-            time.GetUtcNow()));
+            time.GetUtcNow(),
+            export.Segment is { } segment ? new SegmentResponse(segment.ModelVersion, segment.Id, segment.TopCategories) : null));
     }
 
     private static async Task<IResult> PutConsent(

@@ -75,7 +75,8 @@ public sealed class EmbeddingModelCache(IGrainFactory grains, IOptions<ModelOpti
         var weights = shards
             .SelectMany(s => s.Weights ?? new Dictionary<string, ItemWeight[]>())
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        var segments = shards.SelectMany(s => s.Segments ?? []).OrderBy(s => s.Id).ToList();
         var settings = new AlsSettings(manifest.Factors, manifest.Regularization, manifest.ConfidenceScale, manifest.Sweeps, manifest.Seed);
-        return new EmbeddingModel(manifest.Version, settings, items, weights);
+        return new EmbeddingModel(manifest.Version, settings, items, weights, segments);
     }
 }

@@ -12,7 +12,8 @@ namespace OrleansReco.Grains.Embeddings;
 /// <summary>
 /// Trains and publishes embedding models (one trainer per cluster, key 0). A training reads the user list from the
 /// key store, so an erased user (no key) is never read, and each history through its own user grain, which decrypts
-/// it; trains implicit ALS and the EASE item-to-item weights; writes the item vectors and weights as a new version,
+/// it; trains implicit ALS and the EASE item-to-item weights, and segments the shoppers (k-means over their vectors);
+/// writes the item vectors, weights and segments as a new version,
 /// makes it current, then deletes older versions. Runs in the background of this grain, so requests (status, the
 /// current version) are served meanwhile; all state writes go through one coalescing writer.
 /// An erasure starts a retraining <see cref="ModelOptions.EmbeddingErasureRetrainDelay"/> after it, after any training
@@ -23,6 +24,7 @@ public sealed class EmbeddingTrainerGrain(
     [PersistentState("embedding-trainer", RecoStorage.State)] IPersistentState<EmbeddingTrainerState> state,
     [FromKeyedServices(RecoStorage.Keys)] IUserKeyStore keys,
     IOptions<ModelOptions> options,
+    IOptions<PopularityPrivacyOptions> privacy,
     TimeProvider clock,
     ILogger<EmbeddingTrainerGrain> logger) : Grain, IEmbeddingTrainerGrain
 {
@@ -149,9 +151,9 @@ public sealed class EmbeddingTrainerGrain(
             _lastError = null;
             await DeleteSuperseded();
             logger.LogInformation(
-                "Embedding model {Version}: {Users} users, {Items} items ({EaseItems} with item-to-item weights), {Interactions} interactions; " +
-                "read {ReadSeconds:F1} s, trained {TrainSeconds:F1} s, {TrainingMiB:F1} MiB",
-                manifest.Version, manifest.Users, manifest.Items, manifest.EaseItems, manifest.Interactions,
+                "Embedding model {Version}: {Users} users, {Items} items ({EaseItems} with item-to-item weights), {Interactions} interactions, " +
+                "{Segments} shopper segments; read {ReadSeconds:F1} s, trained {TrainSeconds:F1} s, {TrainingMiB:F1} MiB",
+                manifest.Version, manifest.Users, manifest.Items, manifest.EaseItems, manifest.Interactions, manifest.Segments?.Count ?? 0,
                 manifest.ReadTime.TotalSeconds, manifest.TrainTime.TotalSeconds, manifest.TrainingBytes / 1048576.0);
             RecoMetrics.Training(started, succeeded: true);
         }
@@ -179,6 +181,7 @@ public sealed class EmbeddingTrainerGrain(
         var weights = ease.MaxItems > 0
             ? await Task.Run(() => Ease.Train(InteractionMatrix.From(Ease.RecencyRows(histories, _options.EaseHalfLife)), ease))
             : [];
+        var segments = _options.Segments > 0 ? await Segment(histories, matrix, factors, settings) : [];
         train.Stop();
 
         var version = (state.State.Current?.Version ?? 0) + 1;
@@ -195,7 +198,7 @@ public sealed class EmbeddingTrainerGrain(
         }
         await Task.WhenAll(Enumerable.Range(0, shards).Select(shard =>
             GrainFactory.GetGrain<IEmbeddingShardGrain>(ShardKey(version, shard))
-                .Publish(new ItemVectors(vectorsByShard[shard], weightsByShard[shard]))));
+                .Publish(new ItemVectors(vectorsByShard[shard], weightsByShard[shard], segments.Where(s => s.Id % shards == shard).ToList()))));
 
         var trainingBytes = matrix.NonZeros * 2 * (sizeof(int) + sizeof(double))
             + (long)(matrix.Users.Length + matrix.Items.Length) * settings.Factors * sizeof(double)
@@ -203,7 +206,38 @@ public sealed class EmbeddingTrainerGrain(
         return new EmbeddingManifest(
             version, clock.GetUtcNow(), shards, settings.Factors, settings.Regularization, settings.ConfidenceScale,
             settings.Sweeps, settings.Seed, matrix.Users.Length, matrix.Items.Length, matrix.NonZeros,
-            read.Elapsed, train.Elapsed, trainingBytes, weights.Count, ease.Regularization);
+            read.Elapsed, train.Elapsed, trainingBytes, weights.Count, ease.Regularization, segments.ConvertAll(s => s.Summary()));
+    }
+
+    /// <summary>
+    /// The shopper segments of this training (<see cref="ShopperSegmentation"/>). Each shopper's vector is folded in
+    /// again against the final item vectors, as serving folds a shopper in, so the segment sizes count shoppers by the
+    /// rule that later assigns them. Categories and availability come from the item index. With private popularity on
+    /// no segment popular list is made: each training would publish new exact aggregates outside the epoch's budget,
+    /// so the fill stays the private global snapshot (docs/privacy.md).
+    /// </summary>
+    private async Task<List<ShopperSegment>> Segment(
+        List<(string User, IReadOnlyList<HistoryAffinity> Items)> histories, InteractionMatrix matrix, AlsFactors factors, AlsSettings settings)
+    {
+        var shards = await Task.WhenAll(Enumerable.Range(0, _options.IndexShards)
+            .Select(shard => GrainFactory.GetGrain<IItemIndexShardGrain>(shard).ListItems(null, null, int.MaxValue)));
+        var facts = shards.SelectMany(s => s)
+            .GroupBy(s => s.ItemId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => new ItemFacts(g.First().Category, g.First().Available), StringComparer.Ordinal);
+        var byUser = histories.ToDictionary(h => h.User, h => h.Items, StringComparer.Ordinal);
+        var segmentSettings = SegmentSettings.From(_options, popular: !privacy.Value.Enabled);
+        return await Task.Run(() =>
+        {
+            var gram = ImplicitAls.Gram(factors.ItemFactors, settings.Factors);
+            var shoppers = new SegmentedShopper[matrix.Users.Length];
+            Parallel.For(0, matrix.Users.Length, u =>
+            {
+                var vector = ImplicitAls.Solve(
+                    gram, Array.ConvertAll(matrix.UserItems[u], i => factors.ItemFactors[i]), matrix.UserValues[u], settings);
+                shoppers[u] = new SegmentedShopper(vector, byUser[matrix.Users[u]]);
+            });
+            return ShopperSegmentation.Build(shoppers, item => facts.GetValueOrDefault(item), segmentSettings);
+        });
     }
 
     /// <summary>Every keyed user's current history with its decayed affinities and times, as the user grain holds it.</summary>

@@ -6,7 +6,7 @@ namespace OrleansReco.Grains.Model;
 /// <summary>
 /// One trained model version in memory: every item's vector, Y^T Y and the settings it was trained with, so that a
 /// fold-in here solves exactly the equations training solved, and the item-to-item (EASE) weights of the items that
-/// model covers. Immutable, shared by all grains of a silo.
+/// model covers, and the shopper segments trained with them. Immutable, shared by all grains of a silo.
 /// </summary>
 public sealed class EmbeddingModel
 {
@@ -22,8 +22,9 @@ public sealed class EmbeddingModel
 
     public EmbeddingModel(
         long version, AlsSettings settings, IReadOnlyList<(string ItemId, float[] Vector)> items,
-        IReadOnlyDictionary<string, ItemWeight[]>? itemWeights = null)
+        IReadOnlyDictionary<string, ItemWeight[]>? itemWeights = null, IReadOnlyList<ShopperSegment>? segments = null)
     {
+        Segments = segments ?? [];
         Version = version;
         Settings = settings;
         Items = items.Select(i => i.ItemId).ToArray();
@@ -51,6 +52,15 @@ public sealed class EmbeddingModel
     public string[] Items { get; }
     public float[][] Vectors { get; }
     public double[] Gram { get; }
+
+    /// <summary>The shopper segments of this version, by id; empty when segments are off or too few shoppers trained.</summary>
+    public IReadOnlyList<ShopperSegment> Segments { get; }
+
+    /// <summary>
+    /// The segment of a shopper whose vector (folded in against this version) is <paramref name="user"/>: the nearest
+    /// centroid, the rule training counted the segments' shoppers by. Null without segments.
+    /// </summary>
+    public ShopperSegment? SegmentOf(float[] user) => ShopperSegmentation.Nearest(Segments, user);
 
     public bool Contains(string itemId) => _index.ContainsKey(itemId);
 

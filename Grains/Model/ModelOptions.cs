@@ -135,6 +135,24 @@ public sealed class ModelOptions
     public int IndexShards { get; set; } = 8;
 
     /// <summary>
+    /// Shopper segments k-means makes at each training over the shoppers' ALS vectors (0: no segments). The default was
+    /// chosen on the validation window by the segment fill's score (docs/quality.md, "Shopper segments").
+    /// </summary>
+    public int Segments { get; set; } = 4;
+
+    /// <summary>
+    /// The fewest training shoppers a published segment holds: smaller clusters are dissolved into their neighbours, so
+    /// a segment's top categories and popular items are never those of a few identifiable people (docs/privacy.md).
+    /// </summary>
+    public int SegmentMinShoppers { get; set; } = 50;
+
+    /// <summary>
+    /// Shoppers with at most this many history items get their segment's popular items as the fill before global
+    /// popularity (0: the segment fill is off); heavier shoppers' lists are full of their own signals anyway.
+    /// </summary>
+    public int SegmentFillMaxItems { get; set; } = 2;
+
+    /// <summary>
     /// What is wrong with these settings, one sentence each naming the setting (empty: usable). A value the model
     /// cannot work with fails the silo's start (and evaluate's command line) rather than its first events.
     /// </summary>
@@ -149,7 +167,8 @@ public sealed class ModelOptions
                      (nameof(EaseNeighbours), EaseNeighbours, 1), (nameof(EmbeddingCandidates), EmbeddingCandidates, 0),
                      (nameof(HistoryFanOut), HistoryFanOut, 1), (nameof(EmbeddingFactors), EmbeddingFactors, 1),
                      (nameof(EmbeddingSweeps), EmbeddingSweeps, 1), (nameof(EmbeddingShards), EmbeddingShards, 1),
-                     (nameof(IndexShards), IndexShards, 1),
+                     (nameof(IndexShards), IndexShards, 1), (nameof(Segments), Segments, 0),
+                     (nameof(SegmentMinShoppers), SegmentMinShoppers, 1), (nameof(SegmentFillMaxItems), SegmentFillMaxItems, 0),
                  })
         {
             if (value < minimum) yield return $"{Name(setting)} is {value}; it must be at least {minimum}.";

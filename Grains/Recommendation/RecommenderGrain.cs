@@ -9,7 +9,8 @@ namespace OrleansReco.Grains.Recommendation;
 /// <summary>
 /// Stateless fan-out, one or more per silo: the user's context, then in parallel the neighbourhoods of the top-H
 /// history items (wherever those item grains live), the embedding candidates from this silo's model, then the hybrid
-/// score, filtering, the re-ranking for diversity when asked, and popularity fill.
+/// score, filtering, the re-ranking for diversity when asked, and popularity fill (a light shopper's segment's
+/// popular items first).
 /// </summary>
 [StatelessWorker]
 public sealed class RecommenderGrain(
@@ -42,22 +43,47 @@ public sealed class RecommenderGrain(
             excluded.UnionWith(items.Select(i => i.ItemId));
             var wanted = request.Count - items.Count;
             // With a cap, items of full categories are passed over: read further down the popularity list.
-            var popular = (await Popular((request.MaxPerCategory is null ? wanted : Diversification.PoolSize(wanted)) + excluded.Count, request.Category))
+            var read = (request.MaxPerCategory is null ? wanted : Diversification.PoolSize(wanted)) + excluded.Count;
+            // A light shopper's own signals say little: their segment's popular items first, then the shop's.
+            var segment = (await SegmentPopular(context, request.Category))
                 .Where(p => !excluded.Contains(p.ItemId))
+                .Take(read)
+                .ToList();
+            if (segment.Count > 0)
+            {
+                // The segment's list is as of its training: items taken off sale since are left out, as the index's
+                // popular list leaves them out.
+                var current = await Lookup(segment.Select(p => p.ItemId));
+                segment.RemoveAll(p => current.GetValueOrDefault(p.ItemId) is not { Available: true });
+            }
+            var segmentFill = segment.Select(p => (Item: p, Reason: RecommendationReason.Segment)).ToList();
+            excluded.UnionWith(segment.Select(p => p.ItemId));
+            var popular = segmentFill.Concat((await Popular(read, request.Category))
+                    .Where(p => !excluded.Contains(p.ItemId))
+                    .Select(p => (Item: p, Reason: RecommendationReason.Popular)))
                 .ToList();
             var fill = request.MaxPerCategory is null
                 ? popular.Take(wanted).ToList()
                 // The fill is capped, not diversified: popularity scores are not the relevance the diversity trades.
                 : Diversification.Rerank(
-                        popular.Select(p => new DiversityCandidate(p.ItemId, p.Score, p.Category)).ToList(),
+                        popular.Select(p => new DiversityCandidate(p.Item.ItemId, p.Item.Score, p.Item.Category)).ToList(),
                         wanted, 0, request.MaxPerCategory, NoSimilarity, listedCategories)
                     .ConvertAll(i => popular[i]);
-            items.AddRange(fill.Select(p => new RecommendedItem(p.ItemId, p.Score, null, RecommendationReason.Popular)));
+            items.AddRange(fill.Select(p => new RecommendedItem(p.Item.ItemId, p.Item.Score, null, p.Reason)));
         }
         return new RecommendationResult(items, personalized);
     }
 
     private static double NoSimilarity(int a, int b) => 0;
+
+    /// <summary>
+    /// The popular items of the shopper's segment (<see cref="SegmentFill"/>) for a shopper with one or a few history
+    /// items; none with private popularity on, which publishes no segment lists (docs/privacy.md).
+    /// </summary>
+    private async Task<IReadOnlyList<PopularItem>> SegmentPopular(UserContext context, string? category) =>
+        _privatePopularity || _options.SegmentFillMaxItems == 0 || context.History.Count > _options.SegmentFillMaxItems
+            ? []
+            : SegmentFill.For(await models.CurrentAsync(), context, _options.SegmentFillMaxItems, category);
 
     /// <summary>
     /// The popular list, exact or (with private popularity on) from the epoch's noisy snapshot. The popularity fill

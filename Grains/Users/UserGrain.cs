@@ -226,7 +226,12 @@ public sealed class UserGrain(
                 x.Entry.Purchases,
                 x.Affinity))
             .ToList();
-        return new UserExport(new Dictionary<string, string>(_data.Profile), _data.Personalization, history, _embedding?.Vector);
+        // The segment is not stored anywhere: the nearest centroid of the current model to the vector just folded in.
+        var model = await models.CurrentAsync();
+        var segment = _embedding is { } embedding && model?.Version == embedding.Version && model.SegmentOf(embedding.Vector) is { } nearest
+            ? new ExportedSegment(model.Version, nearest.Id, nearest.TopCategories)
+            : null;
+        return new UserExport(new Dictionary<string, string>(_data.Profile), _data.Personalization, history, _embedding?.Vector, segment);
     }
 
     /// <summary>

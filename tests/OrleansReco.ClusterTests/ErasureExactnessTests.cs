@@ -30,6 +30,8 @@ public sealed class ErasureExactnessTests : IAsyncLifetime
             {
                 model.HistoryLimit = 10;
                 model.MinSupport = 2;
+                model.Segments = 2;
+                model.SegmentMinShoppers = 3;
             });
         });
         var cluster = builder.Build();
@@ -101,6 +103,17 @@ public sealed class ErasureExactnessTests : IAsyncLifetime
         Assert.True(VectorsClose(withoutX, afterErasure.Vectors), "the retrained model must not depend on x");
         Assert.True(WeightsClose(withoutX, afterErasure.Weights), "the retrained item-to-item weights must not depend on x");
         Assert.Equal(ItemCount, afterErasure.Manifest.EaseItems);
+        // The shopper segments too: x counted in the first model's, in no segment of the retrained one, whose segments
+        // (sizes, categories, centroids, popular lists) are those of the cluster that never saw x.
+        Assert.Equal(13, beforeErasure.Segments.Sum(s => s.Shoppers));
+        Assert.Equal(12, afterErasure.Segments.Sum(s => s.Shoppers));
+        Assert.Equal(withoutX.Manifest.Segments!.Select(Describe), afterErasure.Manifest.Segments!.Select(Describe));
+        Assert.Equal(withoutX.Segments.Count, afterErasure.Segments.Count);
+        foreach (var (expected, actual) in withoutX.Segments.Zip(afterErasure.Segments))
+        {
+            Assert.Equal(expected.Popular.Select(p => p.ItemId), actual.Popular.Select(p => p.ItemId));
+            Assert.All(expected.Centroid.Zip(actual.Centroid), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-4));
+        }
         Assert.False((await _withX.Client.GetGrain<IEmbeddingTrainerGrain>(0).GetStatus()).ErasedSinceTraining);
         // The superseded version is gone from storage too: a fresh read of every shard finds nothing.
         foreach (var shard in Enumerable.Range(0, beforeErasure.Manifest.Shards))
@@ -115,7 +128,10 @@ public sealed class ErasureExactnessTests : IAsyncLifetime
             new ResultComparer(scoreTolerance: 1e-5));
     }
 
-    private sealed record TrainedModel(EmbeddingManifest Manifest, Dictionary<string, float[]> Vectors, Dictionary<string, ItemWeight[]> Weights);
+    private sealed record TrainedModel(
+        EmbeddingManifest Manifest, Dictionary<string, float[]> Vectors, Dictionary<string, ItemWeight[]> Weights, List<ShopperSegment> Segments);
+
+    private static string Describe(SegmentSummary segment) => $"{segment.Id}: {segment.Shoppers} [{string.Join(",", segment.TopCategories)}]";
 
     private static async Task<TrainedModel> Train(InProcessTestCluster cluster)
     {
@@ -129,15 +145,18 @@ public sealed class ErasureExactnessTests : IAsyncLifetime
         var manifest = status.Current!;
         var vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
         var weights = new Dictionary<string, ItemWeight[]>(StringComparer.Ordinal);
+        var segments = new List<ShopperSegment>();
         foreach (var shard in Enumerable.Range(0, manifest.Shards))
         {
             var published = await cluster.Client.GetGrain<IEmbeddingShardGrain>($"{manifest.Version}/{shard}").Get();
             foreach (var (item, vector) in published.Vectors) vectors.Add(item, vector);
             foreach (var (item, row) in published.Weights!) weights.Add(item, row);
+            segments.AddRange(published.Segments ?? []);
         }
         Assert.Equal(manifest.Items, vectors.Count);
         Assert.Equal(manifest.EaseItems, weights.Count);
-        return new TrainedModel(manifest, vectors, weights);
+        Assert.Equal(manifest.Segments!.Count, segments.Count);
+        return new TrainedModel(manifest, vectors, weights, segments.OrderBy(s => s.Id).ToList());
     }
 
     private static bool VectorsClose(TrainedModel expected, Dictionary<string, float[]> actual) =>

@@ -73,7 +73,7 @@ public sealed class OperationalTests(GatewayFixture fixture)
         using var document = JsonDocument.Parse(await fixture.Gateway.CreateClient(null).GetStringAsync("/openapi/v1.json"));
         var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
         Assert.Equal(
-            ["consent", "embedding", "exportedAt", "history", "profile", "userId"],
+            ["consent", "embedding", "exportedAt", "history", "profile", "segment", "userId"],
             schemas.GetProperty("UserExportResponse").GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(
             ["affinity", "carts", "firstSeen", "itemId", "lastSeen", "purchases", "views"],

@@ -127,11 +127,12 @@ public sealed class PrivacyTests(GatewayFixture fixture)
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var root = document.RootElement;
         Assert.Equal(
-            ["consent", "embedding", "exportedAt", "history", "profile", "userId"],
+            ["consent", "embedding", "exportedAt", "history", "profile", "segment", "userId"],
             root.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(user, root.GetProperty("userId").GetString());
         Assert.True(root.GetProperty("consent").GetProperty("personalization").GetBoolean());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("embedding").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("segment").ValueKind); // no vector: no segment
         var entry = Assert.Single(root.GetProperty("history").EnumerateArray());
         Assert.Equal(
             ["affinity", "carts", "firstSeen", "itemId", "lastSeen", "purchases", "views"],

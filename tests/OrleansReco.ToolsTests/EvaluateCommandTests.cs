@@ -137,6 +137,26 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("embedding model 1: 40 users, 24 items (10 with item-to-item weights), 240 interactions, 8 factors, 3 sweeps", environment.Out.ToString());
     }
 
+    [Fact]
+    public async Task Few_events_cuts_the_test_users_and_fill_only_scores_their_segments_popular_items()
+    {
+        var (train, test) = _groups.Write(_directory);
+        var environment = TestEnvironment.Create();
+
+        var exit = await ToolsApp.RunAsync(
+            ["evaluate", "--train", train, "--test", test, "--k", "4", "--few-events", "2", "--fill-only",
+                "--model", "EmbeddingFactors=8,Segments=2,SegmentMinShoppers=5"],
+            environment, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Success, exit);
+        var output = environment.Out.ToString()!;
+        Assert.Contains("train: 80 events, 40 users", output); // every user is a test user, cut to two events
+        // Each group is a segment, and every shopper (two items) is filled from their own.
+        Assert.Contains("fill only: 40 of 40 users got their segment's items first; segments: 20, 20", output);
+        Assert.Contains("fill only, shop's popularity: MAP@4 ", output);
+        Assert.Contains("fill only, segment first: MAP@4 ", output);
+    }
+
     [Theory]
     [InlineData("HistoryFanout40")]
     [InlineData("NoSuchSetting=1")]

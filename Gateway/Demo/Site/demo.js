@@ -66,6 +66,8 @@ function reasonText(recommendation) {
       return recommendation.because
         ? `Shoppers like you liked it (close to ${title(recommendation.because)})`
         : 'Shoppers like you liked it';
+    case 'segment':
+      return 'Popular with shoppers like you';
     case 'repeat':
       return done(recommendation.because) === 'bought' ? 'You bought it before' : 'You looked at it before';
     default:

@@ -24,7 +24,7 @@ public sealed class EvaluateCommand : ICommand
     public CommandSpec Spec { get; } = new(
         "evaluate",
         "Replay training events through an in-process cluster (or a running gateway), recommend for each test user and print MAP, nDCG, precision and recall at k, intra-list diversity and catalogue coverage.",
-        "evaluate --train FILE --test FILE [--k 10] [--mode discovery|repeat] [--out FILE] [--gateway URL] [--silos N] [--embedding-weight W,..] [--ease-weight W,..] [--repeat-weight W,..] [--diversity D,..] [--max-per-category N,..] [--categories FILE] [--model NAME=VALUE,..]",
+        "evaluate --train FILE --test FILE [--k 10] [--mode discovery|repeat] [--out FILE] [--gateway URL] [--silos N] [--embedding-weight W,..] [--ease-weight W,..] [--repeat-weight W,..] [--diversity D,..] [--max-per-category N,..] [--categories FILE] [--model NAME=VALUE,..] [--few-events N] [--fill-only]",
         [
             new("train", "FILE", "Training events: user item rating timestamp (tab/space separated, .gz or plain)."),
             new("test", "FILE", "Test events, same format: a user's distinct items are what counts as relevant."),
@@ -38,6 +38,8 @@ public sealed class EvaluateCommand : ICommand
             new("max-per-category", "N[,N...]", "The request's maxPerCategory, 1-100 (default none); 0 in the list means none. Needs --categories to act."),
             new("categories", "FILE", "Item categories, item<TAB>category per line: the catalogue's, put into the cluster before the replay."),
             new("model", "NAME=VALUE[,...]", "Model settings for this run, as in the Reco:Model configuration section (e.g. HistoryFanOut=40,HalfLife=14.00:00:00): to tune on a validation window."),
+            new("few-events", "N", "Test users keep only their last N training events (1-100), the rest of train as it is: how shoppers with that few events are served."),
+            new("fill-only", null, "Also score the popularity fill alone, as a shopper with nothing personal before it would get it: their segment's popular items (for a light shopper, Reco:Model:SegmentFillMaxItems) then the shop's."),
             new("silos", "N", "Silos of the in-process cluster, 2-8 (default 2)."),
             new("concurrency", "N", "Batches of events in flight at once, 1-1024 (default 256); with --gateway requests in flight, 1-16 (default 4)."),
             new("gateway", "URL", "Evaluate a running gateway over HTTP instead of an in-process cluster (needs its storefront and admin keys)."),
@@ -65,6 +67,11 @@ public sealed class EvaluateCommand : ICommand
         var concurrency = gateway is null ? args.Int("concurrency", 256, 1, 1024) : args.Int("concurrency", 4, 1, 16);
         var train = ReadEvents(args.RequiredString("train"));
         var test = ReadEvents(args.RequiredString("test"));
+        if (args.Has("few-events"))
+        {
+            train = KeepLastEvents(train, test.Select(e => e.UserId).ToHashSet(StringComparer.Ordinal), args.Int("few-events", 2, 1, 100));
+        }
+        var fillOnly = args.Has("fill-only");
         var outPath = args.String("out");
         var modelSettings = ParseModelSettings(args.String("model"));
         IReadOnlyList<double?> embeddingWeights = args.String("embedding-weight") is { } e ? ParseWeights("embedding-weight", e) : [null];
@@ -132,12 +139,45 @@ public sealed class EvaluateCommand : ICommand
         var recommender = cluster.Grains.GetGrain<IRecommenderGrain>(0);
         var defaults = new ModelOptions();
         BindModelSettings(modelSettings, defaults);
+        var withSegmentItems = 0;
         for (var w = 0; w < weights.Count; w++)
         {
             var choice = weights[w];
             await RecommendAllAsync(environment, relevant, catalogue, itemModel is null ? null : itemModel.Similarity, k, Label(choice), w == 0 ? outPath : null, async user =>
-                (await recommender.Recommend(cluster.Pseudonym(user), Request(user, choice))).Items.Select(i => new RankedItem(i.ItemId, i.Score)).ToList(),
-                cancellationToken);
+            {
+                var items = (await recommender.Recommend(cluster.Pseudonym(user), Request(user, choice))).Items;
+                if (w == 0 && items.Any(i => i.Reason == RecommendationReason.Segment)) withSegmentItems++;
+                return items.Select(i => new RankedItem(i.ItemId, i.Score)).ToList();
+            }, cancellationToken);
+        }
+        if (fillOnly)
+        {
+            environment.Out.WriteLine($"lists with segment fill: {withSegmentItems:N0} of {relevant.Count:N0}");
+            // The fill alone, as the recommender fills a list with nothing personal before it: the shop's popular items
+            // alone, then the light shopper's segment's first; both on this replay and model, so the two are paired.
+            foreach (var segmentFirst in new[] { false, true })
+            {
+                var inSegment = 0;
+                await RecommendAllAsync(environment, relevant, catalogue, itemModel is null ? null : itemModel.Similarity, k,
+                    segmentFirst ? "fill only, segment first: " : "fill only, shop's popularity: ", null, async user =>
+                {
+                    var context = await cluster.Grains.GetGrain<IUserGrain>(cluster.Pseudonym(user)).GetContext();
+                    var excluded = new HashSet<string>(discovery ? trainItems.GetValueOrDefault(user) ?? [] : [], StringComparer.Ordinal);
+                    var segment = segmentFirst ? SegmentFill.For(itemModel, context, defaults.SegmentFillMaxItems, null) : [];
+                    if (segment.Count > 0) inSegment++;
+                    var popular = await recommender.Popular(k + excluded.Count + segment.Count, null);
+                    return segment.Concat(popular)
+                        .Where(p => excluded.Add(p.ItemId))
+                        .Take(k)
+                        .Select(p => new RankedItem(p.ItemId, p.Score))
+                        .ToList();
+                }, cancellationToken);
+                if (segmentFirst)
+                {
+                    environment.Out.WriteLine($"fill only: {inSegment:N0} of {relevant.Count:N0} users got their segment's items first; " +
+                        $"segments: {string.Join(", ", itemModel?.Segments.Select(s => s.Shoppers.ToString("N0", CultureInfo.InvariantCulture)) ?? [])}");
+                }
+            }
         }
         return ExitCodes.Success;
 
@@ -166,7 +206,24 @@ public sealed class EvaluateCommand : ICommand
 
     /// <summary>Options that change the in-process cluster or ask it what the HTTP API does not offer.</summary>
     private static readonly string[] InProcessOnly =
-        ["silos", "model", "embedding-weight", "ease-weight", "repeat-weight", "diversity", "max-per-category", "categories"];
+        ["silos", "model", "embedding-weight", "ease-weight", "repeat-weight", "diversity", "max-per-category", "categories", "few-events", "fill-only"];
+
+    /// <summary>
+    /// The training events with each of <paramref name="users"/> cut to their last <paramref name="count"/> events (in
+    /// time, the file's order among equal times): the test users then are light shoppers, whose lists the segment fill
+    /// is for, while everyone else's history trains the model as before.
+    /// </summary>
+    private static List<StorefrontEvent> KeepLastEvents(List<StorefrontEvent> train, IReadOnlySet<string> users, int count)
+    {
+        var kept = train
+            .Select((e, n) => (Event: e, Order: n))
+            .Where(x => users.Contains(x.Event.UserId))
+            .GroupBy(x => x.Event.UserId, StringComparer.Ordinal)
+            .SelectMany(g => g.OrderByDescending(x => x.Event.Timestamp).ThenByDescending(x => x.Order).Take(count))
+            .Select(x => x.Order)
+            .ToHashSet();
+        return train.Where((e, n) => !users.Contains(e.UserId) || kept.Contains(n)).ToList();
+    }
 
     /// <summary>Blend weights of one scoring pass (null: the model's) and the list options it asks with.</summary>
     private sealed record WeightChoice(double? Embedding, double? Ease, double? Repeat, double Diversity = 0, int? MaxPerCategory = null);
