@@ -29,6 +29,14 @@ public interface IItemIndexShardGrain : IGrainWithIntegerKey, ICheckpointedGrain
     [Alias("ListItems")]
     Task<IReadOnlyList<ItemStats>> ListItems(string? category, string? after, int count);
 
+    /// <summary>
+    /// The shard's available items whose catalogue terms are most like <paramref name="terms"/> (joined by spaces),
+    /// at most <paramref name="count"/>, leaving out <paramref name="excludeItemId"/>; TF-IDF weights from the shard's
+    /// own items.
+    /// </summary>
+    [Alias("ContentMatches")]
+    Task<ContentLookup> ContentMatches(string terms, string excludeItemId, int count);
+
     /// <summary>The shard's most popular available items, optionally of one category.</summary>
     [Alias("TopPopular")]
     Task<IReadOnlyList<ItemStats>> TopPopular(int count, string? category);

@@ -11,6 +11,7 @@ internal static class ReasonNames
         RecommendationReason.Popular => "popular",
         RecommendationReason.Repeat => "repeat",
         RecommendationReason.Embedding => "embedding",
+        RecommendationReason.Content => "content",
         _ => reason.ToString().ToLowerInvariant(),
     };
 }

@@ -77,6 +77,22 @@ public sealed class ModelOptions
     /// <summary>Weights kept per item (largest magnitude first): what is published and scored.</summary>
     public int EaseNeighbours { get; set; } = 100;
 
+    /// <summary>
+    /// Content (catalogue text: title, category, tags) for items with little co-occurrence: an item's neighbourhood is
+    /// (1 - w) co-occurrence + w content with w = ContentSupport / (ContentSupport + the item's occurrence), so w is 1
+    /// for a product no shopper holds yet and half at this many holders; the same weight of a content match decides how
+    /// much it counts in <see cref="ContentWeight"/>'s part. Zero turns content off (no content queries at all).
+    /// Chosen on a validation window (docs/quality.md).
+    /// </summary>
+    public double ContentSupport { get; set; } = 5;
+
+    /// <summary>
+    /// Weight of the content score in the hybrid score: the shopper's history items' content matches, each weighted
+    /// by how little co-occurrence it has, summed by affinity and scaled to [0, 1] per user. What brings new products
+    /// into recommendations.
+    /// </summary>
+    public double ContentWeight { get; set; } = 1;
+
     /// <summary>How many candidates the embedding, and the item-to-item weights, each add to those of the neighbourhoods.</summary>
     public int EmbeddingCandidates { get; set; } = 100;
 
@@ -164,6 +180,7 @@ public sealed class ModelOptions
                      (nameof(EmbeddingRegularization), EmbeddingRegularization, false),
                      (nameof(NeighbourhoodWeight), NeighbourhoodWeight, true), (nameof(EmbeddingWeight), EmbeddingWeight, true),
                      (nameof(RepeatWeight), RepeatWeight, true), (nameof(EaseWeight), EaseWeight, true),
+                     (nameof(ContentSupport), ContentSupport, true), (nameof(ContentWeight), ContentWeight, true),
                      (nameof(EmbeddingConfidenceScale), EmbeddingConfidenceScale, true),
                  })
         {
