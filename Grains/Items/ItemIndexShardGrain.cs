@@ -116,10 +116,11 @@ public sealed class ItemIndexShardGrain(
     }
 
     [ReadOnly]
-    public Task<ContentLookup> ContentMatches(string terms, string excludeItemId, int count)
+    public Task<ContentLookup> ContentMatches(string terms, string excludeItemId, int count, double support)
     {
-        var found = _content
-            .Similar(ContentText.Split(terms), count, id => id != excludeItemId && Items[id].Available)
+        var scores = _content.Scores(ContentText.Split(terms), id => id != excludeItemId && Items[id].Available);
+        var found = ContentIndex.Top(scores, count, s => s.Similarity)
+            .Union(ContentIndex.Top(scores, count, s => s.Similarity * ContentBlend.Weight(Items[s.ItemId].Occurrence, support)))
             .Select(m =>
             {
                 var stats = Items[m.ItemId];

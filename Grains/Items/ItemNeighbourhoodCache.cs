@@ -69,7 +69,7 @@ internal sealed class ItemNeighbourhoodCache(ModelOptions options, IGrainFactory
         var contentQueries = terms is null || options.ContentSupport <= 0
             ? []
             : Enumerable.Range(0, options.IndexShards).Select(async shard =>
-                (Shard: shard, Lookup: await grains.GetGrain<IItemIndexShardGrain>(shard).ContentMatches(terms, itemId, options.NeighbourhoodSize)));
+                (Shard: shard, Lookup: await grains.GetGrain<IItemIndexShardGrain>(shard).ContentMatches(terms, itemId, options.NeighbourhoodSize, options.ContentSupport)));
         var found = await Task.WhenAll(lookups);
         var matched = await Task.WhenAll(contentQueries);
         var candidates = found
@@ -79,13 +79,15 @@ internal sealed class ItemNeighbourhoodCache(ModelOptions options, IGrainFactory
         var coOccurrence = Neighbourhoods.Build(
             aggregates.Occurrence, aggregates.CoOccurrence, candidates,
             options.Similarity, options.MinSupport, options.NeighbourhoodSize);
-        var matches = matched
-            .SelectMany(m => m.Lookup.Found)
-            .OrderByDescending(m => m.Similarity)
-            .ThenBy(m => m.ItemId, StringComparer.Ordinal)
+        // Each shard answered its best by similarity and its best by similarity weighted towards new items: the two
+        // lists are ranked apart, or the many established items with closer texts would crowd every new one out.
+        var matches = matched.SelectMany(m => m.Lookup.Found).ToList();
+        var content = matches
+            .Select(m => new SimilarItem(m.ItemId, m.Similarity, 0, m.Category, m.Similarity))
+            .OrderByDescending(n => n.Similarity)
+            .ThenBy(n => n.ItemId, StringComparer.Ordinal)
             .Take(options.NeighbourhoodSize)
             .ToList();
-        var content = matches.ConvertAll(m => new SimilarItem(m.ItemId, m.Similarity, 0, m.Category, m.Similarity));
         var neighbours = ContentBlend.Blend(
             coOccurrence, content, ContentBlend.Weight(aggregates.Occurrence, options.ContentSupport), options.NeighbourhoodSize);
         var newByContent = matches
@@ -93,6 +95,7 @@ internal sealed class ItemNeighbourhoodCache(ModelOptions options, IGrainFactory
             .Where(n => n.Similarity > 0)
             .OrderByDescending(n => n.Similarity)
             .ThenBy(n => n.ItemId, StringComparer.Ordinal)
+            .Take(options.NeighbourhoodSize)
             .ToList();
 
         var lists = new NeighbourhoodLists(neighbours, newByContent);

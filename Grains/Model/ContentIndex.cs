@@ -56,9 +56,26 @@ public sealed class ContentIndex
     /// similarity above zero, best first (ties by id, so equal inputs give equal lists). Only items sharing a term
     /// with the query are scored: the cost is the length of the query terms' postings, not the catalogue's size.
     /// </summary>
-    public List<ContentScore> Similar(IReadOnlyList<string> queryTerms, int count, Func<string, bool> eligible)
+    public List<ContentScore> Similar(IReadOnlyList<string> queryTerms, int count, Func<string, bool> eligible) =>
+        Top(Scores(queryTerms, eligible), count, s => s.Similarity);
+
+    /// <summary>The best <paramref name="count"/> of <paramref name="scores"/> by <paramref name="rank"/> (above zero), ties by id.</summary>
+    public static List<ContentScore> Top(IEnumerable<ContentScore> scores, int count, Func<ContentScore, double> rank) => scores
+        .Select(s => (Score: s, Rank: rank(s)))
+        .Where(s => s.Rank > 0)
+        .OrderByDescending(s => s.Rank)
+        .ThenBy(s => s.Score.ItemId, StringComparer.Ordinal)
+        .Take(count)
+        .Select(s => s.Score)
+        .ToList();
+
+    /// <summary>
+    /// Every item that <paramref name="eligible"/> admits and that shares a term with the query, with its similarity, in
+    /// no order: for a caller that ranks them more than one way.
+    /// </summary>
+    public List<ContentScore> Scores(IReadOnlyList<string> queryTerms, Func<string, bool> eligible)
     {
-        if (queryTerms.Count == 0 || count <= 0) return [];
+        if (queryTerms.Count == 0) return [];
         var query = Counts(queryTerms);
         var queryNorm = 0.0;
         var dots = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -77,10 +94,6 @@ public sealed class ContentIndex
         return dots
             .Where(kv => eligible(kv.Key))
             .Select(kv => new ContentScore(kv.Key, Math.Min(1, kv.Value / (queryNorm * Norm(_documents[kv.Key])))))
-            .Where(s => s.Similarity > 0)
-            .OrderByDescending(s => s.Similarity)
-            .ThenBy(s => s.ItemId, StringComparer.Ordinal)
-            .Take(count)
             .ToList();
     }
 

@@ -88,6 +88,21 @@ public sealed class ContentTests
         Assert.Equal(["nearer", "near"], similar.Select(s => s.ItemId));
     }
 
+    [Fact]
+    public void A_new_item_ranks_first_once_matches_are_weighted_by_their_content_share()
+    {
+        var index = new ContentIndex();
+        index.Set("sold-a", ["red", "mug", "tall"]);
+        index.Set("sold-b", ["red", "mug", "tall", "set"]);
+        index.Set("new", ["red", "mug", "spotty"]);
+        var occurrence = new Dictionary<string, int> { ["sold-a"] = 40, ["sold-b"] = 12, ["new"] = 0 };
+
+        var scores = index.Scores(["red", "mug", "tall"], _ => true);
+
+        Assert.Equal(["sold-a", "sold-b"], ContentIndex.Top(scores, 2, s => s.Similarity).Select(s => s.ItemId));
+        Assert.Equal(["new", "sold-b"], ContentIndex.Top(scores, 2, s => s.Similarity * ContentBlend.Weight(occurrence[s.ItemId], 5)).Select(s => s.ItemId));
+    }
+
     [Theory]
     [InlineData(0, 5, 1)]
     [InlineData(5, 5, 0.5)]
