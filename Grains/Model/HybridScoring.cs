@@ -25,7 +25,7 @@ public readonly record struct CandidateParts(
 
 /// <summary>
 /// score(u,j) = w_n * nb(u,j) / max nb(u,.) + w_e * x_u.y_j + w_r * r(u,j) / max r(u,.) + w_i * ii(u,j) / max ii(u,.)
-/// + w_c * c(u,j) / max c(u,.): the neighbourhood score, the user's own (repeat) affinity, the item-to-item (EASE)
+/// + w_c * B(u) * c(u,j) / max c(u,.), B(u) the shopper's best score from the other parts: the neighbourhood score, the user's own (repeat) affinity, the item-to-item (EASE)
 /// score and the content score (history items' content matches weighted towards items with little co-occurrence,
 /// summed by affinity) scaled to [0, 1] for
 /// this user, so one set of weights suits light and heavy shoppers alike, and the embedding's predicted preference,
@@ -90,28 +90,44 @@ public static class HybridScoring
         CandidateParts Existing(string item) => parts.TryGetValue(item, out var p) ? p : new CandidateParts(item, 0, null, 0, 0);
     }
 
-    public static List<HybridItem> Rank(IEnumerable<CandidateParts> parts, BlendWeights weights) => parts
-        .Select(p =>
+    /// <summary>
+    /// The weighted sum of each candidate's parts, best first. The content part alone is scaled to the shopper's best
+    /// score from the other parts (1 when there is none): its weight is the share of that score a perfect content match
+    /// earns, so a new product takes a place below the shopper's best candidates however large their scores are,
+    /// where a fixed scale put it above them for some shoppers and nowhere for others (docs/quality.md).
+    /// </summary>
+    public static List<HybridItem> Rank(IEnumerable<CandidateParts> parts, BlendWeights weights)
+    {
+        var all = parts as IReadOnlyCollection<CandidateParts> ?? parts.ToList();
+        var best = weights.Content > 0 && all.Count > 0 ? all.Max(p => Others(p, weights)) : 0;
+        var contentScale = best > 0 ? best : 1;
+        return all.Select(p => Ranked(p, weights, contentScale))
+            .OrderByDescending(h => h.Score)
+            .ThenBy(h => h.ItemId, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static double Others(CandidateParts p, BlendWeights weights) =>
+        weights.Neighbourhood * p.Neighbourhood + weights.Embedding * p.Embedding + weights.Repeat * p.Own + weights.ItemToItem * p.ItemToItem;
+
+    private static HybridItem Ranked(CandidateParts p, BlendWeights weights, double contentScale)
+    {
+        var (nb, emb, mine, learned, text) = (
+            weights.Neighbourhood * p.Neighbourhood, weights.Embedding * p.Embedding, weights.Repeat * p.Own, weights.ItemToItem * p.ItemToItem,
+            weights.Content * p.Content * contentScale);
+        var source = mine > 0 && mine >= nb && mine >= emb && mine >= learned && mine >= text ? ScoreSource.Own
+            : text > nb && text > emb && text > learned ? ScoreSource.Content
+            : learned > nb && learned > emb ? ScoreSource.ItemToItem
+            : emb > nb ? ScoreSource.Embedding
+            : ScoreSource.Neighbourhood;
+        var because = source switch
         {
-            var (nb, emb, mine, learned, text) = (
-                weights.Neighbourhood * p.Neighbourhood, weights.Embedding * p.Embedding, weights.Repeat * p.Own, weights.ItemToItem * p.ItemToItem,
-                weights.Content * p.Content);
-            var source = mine > 0 && mine >= nb && mine >= emb && mine >= learned && mine >= text ? ScoreSource.Own
-                : text > nb && text > emb && text > learned ? ScoreSource.Content
-                : learned > nb && learned > emb ? ScoreSource.ItemToItem
-                : emb > nb ? ScoreSource.Embedding
-                : ScoreSource.Neighbourhood;
-            var because = source switch
-            {
-                ScoreSource.Own => p.ItemId,
-                ScoreSource.Neighbourhood => p.Because,
-                ScoreSource.ItemToItem => p.ItemToItemBecause,
-                ScoreSource.Content => p.ContentBecause,
-                _ => null,
-            };
-            return new HybridItem(p.ItemId, nb + emb + mine + learned + text, source, because);
-        })
-        .OrderByDescending(h => h.Score)
-        .ThenBy(h => h.ItemId, StringComparer.Ordinal)
-        .ToList();
+            ScoreSource.Own => p.ItemId,
+            ScoreSource.Neighbourhood => p.Because,
+            ScoreSource.ItemToItem => p.ItemToItemBecause,
+            ScoreSource.Content => p.ContentBecause,
+            _ => null,
+        };
+        return new HybridItem(p.ItemId, nb + emb + mine + learned + text, source, because);
+    }
 }

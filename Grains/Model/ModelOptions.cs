@@ -84,14 +84,16 @@ public sealed class ModelOptions
     /// much it counts in <see cref="ContentWeight"/>'s part. Zero turns content off (no content queries at all).
     /// Chosen on a validation window (docs/quality.md).
     /// </summary>
-    public double ContentSupport { get; set; } = 5;
+    public double ContentSupport { get; set; } = 1;
 
     /// <summary>
     /// Weight of the content score in the hybrid score: the shopper's history items' content matches, each weighted
-    /// by how little co-occurrence it has, summed by affinity and scaled to [0, 1] per user. What brings new products
-    /// into recommendations.
+    /// by how little co-occurrence it has, summed by affinity, scaled to [0, 1] per user and then to the user's best
+    /// score from the other parts, so the weight is the share of that score a perfect content match earns. What brings
+    /// new products into recommendations; above 0.5 they displace more relevant established items on the validation
+    /// window (docs/quality.md).
     /// </summary>
-    public double ContentWeight { get; set; } = 1;
+    public double ContentWeight { get; set; } = 0.5;
 
     /// <summary>How many candidates the embedding, and the item-to-item weights, each add to those of the neighbourhoods.</summary>
     public int EmbeddingCandidates { get; set; } = 100;

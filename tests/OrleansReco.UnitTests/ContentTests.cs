@@ -155,6 +155,19 @@ public sealed class ContentTests
     }
 
     [Fact]
+    public void The_content_part_is_scaled_to_the_shoppers_best_score_from_the_other_parts()
+    {
+        List<ScoredItem> neighbourhood = [new("counted", 2.0, "mug")];
+        List<ScoredItem> content = [new("new-mug", 0.6, "mug"), new("counted", 0.3, "cup")];
+
+        var ranked = HybridScoring.Rank(neighbourhood, [], [], new BlendWeights(4, 0, 0, Content: 0.5), content: content);
+
+        // The best other score is 4 (the neighbourhood's, scaled to 1, times 4): a perfect content match earns half of it.
+        Assert.Equal((4 + 0.5 * 0.5 * 4, 0.5 * 1 * 4), (ranked.Single(h => h.ItemId == "counted").Score, ranked.Single(h => h.ItemId == "new-mug").Score));
+        Assert.Equal(["counted", "new-mug"], ranked.Select(h => h.ItemId));
+    }
+
+    [Fact]
     public void Index_stats_keep_their_terms_in_storage_and_rows_written_before_terms_read_without_them()
     {
         var stats = new ItemStats("mug", 12, 3, -1.5, 40, "kitchen", Available: false, Terms: "red mug c:kitchen");
