@@ -90,10 +90,11 @@ public sealed class ModelOptions
     /// Weight of the content score in the hybrid score: the shopper's history items' content matches, each weighted
     /// by how little co-occurrence it has, summed by affinity, scaled to [0, 1] per user and then to the user's best
     /// score from the other parts, so the weight is the share of that score a perfect content match earns. What brings
-    /// new products into recommendations; above 0.5 they displace more relevant established items on the validation
-    /// window (docs/quality.md).
+    /// new products into recommendations (always where a shopper has few other candidates). On Online Retail every
+    /// weight that brought new products into full lists cost the overall score (docs/quality.md), so the default is
+    /// the largest validated weight that cost nothing.
     /// </summary>
-    public double ContentWeight { get; set; } = 0.5;
+    public double ContentWeight { get; set; } = 0.25;
 
     /// <summary>How many candidates the embedding, and the item-to-item weights, each add to those of the neighbourhoods.</summary>
     public int EmbeddingCandidates { get; set; } = 100;
