@@ -21,9 +21,20 @@ public interface IItemGrain : IGrainWithStringKey, ICheckpointedGrain
     [Alias("Apply"), ResponseTimeout("00:00:10")]
     Task<CheckpointReceipt> Apply([Immutable] IReadOnlyList<ItemContribution> contributions, [Immutable] IReadOnlyList<Guid> forgotten);
 
-    /// <summary>Top neighbours by similarity, only pairs supported by at least the configured minimum of users.</summary>
+    /// <summary>
+    /// Top neighbours by similarity: co-occurring items, only pairs supported by at least the configured minimum of
+    /// users, blended with items like this one by catalogue text (all text for an item no one holds yet).
+    /// </summary>
     [Alias("GetNeighbours")]
     Task<IReadOnlyList<Neighbour>> GetNeighbours(int count);
+
+    /// <summary>
+    /// The top <paramref name="count"/> neighbours as <see cref="GetNeighbours"/> gives them, and as many items like
+    /// this one by content, each weighted by how little co-occurrence it has: one call for what a recommendation
+    /// reads of a history item.
+    /// </summary>
+    [Alias("GetNeighbourhood")]
+    Task<ItemNeighbourhood> GetNeighbourhood(int count);
 
     [Alias("GetCounts")]
     Task<ItemCounts> GetCounts();

@@ -29,6 +29,16 @@ public interface IItemIndexShardGrain : IGrainWithIntegerKey, ICheckpointedGrain
     [Alias("ListItems")]
     Task<IReadOnlyList<ItemStats>> ListItems(string? category, string? after, int count);
 
+    /// <summary>
+    /// The shard's available items whose catalogue terms are most like <paramref name="terms"/> (joined by spaces),
+    /// leaving out <paramref name="excludeItemId"/>, TF-IDF weights from the shard's own items: the best
+    /// <paramref name="count"/> by similarity, and the best <paramref name="count"/> by similarity times the content
+    /// share of each (<paramref name="support"/> / (<paramref name="support"/> + its occurrence)), so that new items
+    /// are found among many established ones with closer texts.
+    /// </summary>
+    [Alias("ContentMatches")]
+    Task<ContentLookup> ContentMatches(string terms, string excludeItemId, int count, double support);
+
     /// <summary>The shard's most popular available items, optionally of one category.</summary>
     [Alias("TopPopular")]
     Task<IReadOnlyList<ItemStats>> TopPopular(int count, string? category);

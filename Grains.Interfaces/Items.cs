@@ -35,9 +35,28 @@ public sealed record ItemContribution(
 [GenerateSerializer, Immutable, Alias("OrleansReco.PopularityDelta")]
 public sealed record PopularityDelta(int Day, long MilliWeight);
 
-/// <summary>One entry of an item's neighbourhood.</summary>
+/// <summary>
+/// One entry of an item's neighbourhood. <see cref="Similarity"/> blends co-occurrence and content (catalogue text)
+/// similarity; <see cref="Content"/> is the content part alone, and <see cref="Support"/> 0 marks a neighbour from
+/// content only.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.Neighbour")]
-public sealed record Neighbour(string ItemId, double Similarity, int Support, string? Category, bool Available);
+public sealed record Neighbour(string ItemId, double Similarity, int Support, string? Category, bool Available, double Content = 0);
+
+/// <summary>
+/// What a recommendation reads of one history item: its neighbourhood, and the items most like it by content
+/// weighted by how little co-occurrence they have (<see cref="NewByContent"/>: how new products reach shoppers).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.ItemNeighbourhood")]
+public sealed record ItemNeighbourhood(IReadOnlyList<Neighbour> Neighbours, IReadOnlyList<Neighbour> NewByContent);
+
+/// <summary>An item whose catalogue text is like a query's: what an index shard answers from its content index.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.ContentMatch")]
+public sealed record ContentMatch(string ItemId, double Similarity, int Occurrence, string? Category);
+
+/// <summary>A shard's content matches and the version of the shard they are of.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansReco.ContentLookup")]
+public sealed record ContentLookup(IndexVersion Version, IReadOnlyList<ContentMatch> Found);
 
 /// <summary>The raw aggregates an item grain holds: what the invariant tests and the erasure proof compare.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.ItemCounts")]
@@ -50,6 +69,8 @@ public sealed record ItemCounts(
 /// What an item publishes to its index shard: enough to normalise similarities and rank popularity.
 /// <see cref="Version"/> grows with every change of the item, so a late report never overwrites a newer one.
 /// <see cref="PopularityLog2"/> is log2 of the popularity decayed to day 0 (see the model's PopularityMath).
+/// <see cref="Terms"/> are the item's catalogue terms joined by spaces (the model's ContentText), null without text:
+/// the shard's content index is built from them.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.ItemStats")]
 public sealed record ItemStats(
@@ -59,7 +80,8 @@ public sealed record ItemStats(
     double PopularityLog2,
     int? NewestDay,
     string? Category,
-    bool Available);
+    bool Available,
+    string? Terms = null);
 
 /// <summary>
 /// Which state of an index shard an answer came from: equal versions mean equal contents. <see cref="Activation"/> is

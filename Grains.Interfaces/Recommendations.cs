@@ -22,10 +22,10 @@ public sealed record UserContext(IReadOnlyList<HistoryAffinity> History, bool Pe
 
 /// <summary>
 /// Weights of the hybrid score: neighbourhood, embedding, (repeat-aware mode only) the user's own affinity, and the
-/// learned item-to-item weights.
+/// learned item-to-item weights, and content (catalogue text) for items with little co-occurrence.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansReco.BlendWeights")]
-public sealed record BlendWeights(double Neighbourhood, double Embedding, double Repeat, double ItemToItem = 0);
+public sealed record BlendWeights(double Neighbourhood, double Embedding, double Repeat, double ItemToItem = 0, double Content = 0);
 
 /// <param name="Mode">Discovery leaves out what the user bought; repeat-aware ranks the user's own items too.</param>
 /// <param name="Weights">
@@ -71,6 +71,9 @@ public enum RecommendationReason
 
     /// <summary>Popular in the shopper's segment: the fill for a shopper with one or two history items.</summary>
     Segment = 4,
+
+    /// <summary>Like a history item by its catalogue text: how a product without co-occurrence yet gets listed.</summary>
+    Content = 5,
 }
 
 [GenerateSerializer, Immutable, Alias("OrleansReco.RecommendedItem")]

@@ -16,7 +16,7 @@ public sealed record RecommendedItemResponse(string ItemId, double Score, string
 
 public sealed record RecommendationsResponse(IReadOnlyList<RecommendedItemResponse> Items, bool Personalized);
 
-public sealed record SimilarItemResponse(string ItemId, double Similarity, int Support, string? Category);
+public sealed record SimilarItemResponse(string ItemId, double Similarity, int Support, string? Category, double Content);
 
 public sealed record SimilarItemsResponse(string ItemId, IReadOnlyList<SimilarItemResponse> Items);
 

@@ -12,6 +12,7 @@ internal static class ReasonNames
         RecommendationReason.Repeat => "repeat",
         RecommendationReason.Embedding => "embedding",
         RecommendationReason.Segment => "segment",
+        RecommendationReason.Content => "content",
         _ => reason.ToString().ToLowerInvariant(),
     };
 }

@@ -91,7 +91,7 @@ internal static class ItemEndpoints
         var neighbours = await storefront.Value.Within(grains.GetGrain<IItemGrain>(itemId!).GetNeighbours(count));
         return TypedResults.Ok(new SimilarItemsResponse(
             itemId!,
-            neighbours.Select(n => new SimilarItemResponse(n.ItemId, n.Similarity, n.Support, n.Category)).ToList()));
+            neighbours.Select(n => new SimilarItemResponse(n.ItemId, n.Similarity, n.Support, n.Category, n.Content)).ToList()));
     }
 
     private static async Task<IResult> PutItem(HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)

@@ -54,6 +54,9 @@ public sealed class ItemGrain(
 
     private byte[]? _deliveryHashInput;
 
+    /// <summary>The catalogue terms of <see cref="ItemHeader.Details"/>, joined (null: no text), made once per upsert.</summary>
+    private string? _terms;
+
     /// <summary>The latest stats report, until the index shard holds it durably.</summary>
     private Task _reported = Task.CompletedTask;
 
@@ -68,7 +71,8 @@ public sealed class ItemGrain(
         await _rows.LoadAsync();
         _aggregates = new ItemAggregates(Header.Occurrence, _coOccurrence.Current, Header.PopularityMilliWeights);
         _checkpoints = new CheckpointSchedule(time, delivery.Value.CheckpointInterval, store.CheckpointPhase(owner), delivery.Value.CheckpointChanges, Checkpoint, DeactivateOnIdle);
-        _neighbourhood = new ItemNeighbourhoodCache(_options, GrainFactory);
+        _neighbourhood = new ItemNeighbourhoodCache(_options, GrainFactory, ItemId);
+        _terms = TermsOf(Header.Details);
         // An activation that ended without its last checkpoint may have reported stats (and versions) its rows never
         // held, or held rows whose report never arrived: start above any version it can have given, and report what
         // storage holds. The clock bounds the versions of earlier activations, which count up from their own start.
@@ -96,6 +100,7 @@ public sealed class ItemGrain(
     public async Task Upsert(ItemDetails details)
     {
         Header.Details = details;
+        _terms = TermsOf(details);
         Header.Version++;
         ReportStats(urgent: true);
         await _checkpoints.WhenDurable(_checkpoints.Changed(), urgent: true);
@@ -148,12 +153,23 @@ public sealed class ItemGrain(
 
     public async Task<IReadOnlyList<Neighbour>> GetNeighbours(int count)
     {
-        var neighbours = await _neighbourhood.Get(_aggregates, Header.Version);
-        return neighbours
-            .Take(count)
-            .Select(n => new Neighbour(n.ItemId, n.Similarity, n.Support, n.Category, Available: true))
-            .ToList();
+        var neighbourhood = await _neighbourhood.Get(_aggregates, Header.Version, _terms);
+        return ToNeighbours(neighbourhood.Neighbours, count);
     }
+
+    public async Task<ItemNeighbourhood> GetNeighbourhood(int count)
+    {
+        var neighbourhood = await _neighbourhood.Get(_aggregates, Header.Version, _terms);
+        return new ItemNeighbourhood(ToNeighbours(neighbourhood.Neighbours, count), ToNeighbours(neighbourhood.NewByContent, count));
+    }
+
+    private static List<Neighbour> ToNeighbours(List<SimilarItem> items, int count) => items
+        .Take(count)
+        .Select(n => new Neighbour(n.ItemId, n.Similarity, n.Support, n.Category, Available: true, n.Content))
+        .ToList();
+
+    private static string? TermsOf(ItemDetails? details) =>
+        details is null ? null : ContentText.Join(ContentText.Terms(details.Title, details.Category, details.Tags));
 
     public Task<ItemCounts> GetCounts() => Task.FromResult(new ItemCounts(
         _aggregates.Occurrence,
@@ -196,7 +212,8 @@ public sealed class ItemGrain(
             _aggregates.PopularityLog2(_options.HalfLife),
             _aggregates.NewestDay,
             details?.Category,
-            details?.Available ?? true);
+            details?.Available ?? true,
+            _terms);
         _reported = indexReports.Deliver(ShardPlacement.Shard(ItemId, _options.IndexShards), stats, urgent);
     }
 

@@ -4,6 +4,7 @@ using Orleans.Concurrency;
 using Orleans.Serialization;
 using OrleansReco.Grains.Hosting;
 using OrleansReco.Grains.Interfaces;
+using OrleansReco.Grains.Model;
 using OrleansReco.Grains.Storage;
 
 namespace OrleansReco.Grains.Items;
@@ -25,6 +26,14 @@ public sealed class ItemIndexShardGrain(
     private AggregateRows<IndexShardHeader> _rows = null!;
     private CheckpointSchedule _checkpoints = null!;
 
+    /// <summary>
+    /// TF-IDF over the catalogue text of this shard's items, in memory only: it is a function of the stored stats (their
+    /// terms), rebuilt on activation. Weights come from this shard's own items: a shard holds a hash-random share of
+    /// the catalogue, whose term frequencies estimate the whole's, and that saves every content query a second round
+    /// over all shards for global frequencies.
+    /// </summary>
+    private readonly ContentIndex _content = new();
+
     private Dictionary<string, ItemStats> Items => _items.Current;
 
     /// <summary>The activation's random id tells a restarted shard's versions from the ones it gave before.</summary>
@@ -35,6 +44,10 @@ public sealed class ItemIndexShardGrain(
         var owner = new RowOwner("index", this.GetPrimaryKeyLong().ToString(System.Globalization.CultureInfo.InvariantCulture));
         _rows = new AggregateRows<IndexShardHeader>(store, owner, heads, _items);
         await _rows.LoadAsync();
+        foreach (var stats in Items.Values)
+        {
+            _content.Set(stats.ItemId, ContentText.Split(stats.Terms));
+        }
         _checkpoints = new CheckpointSchedule(time, delivery.Value.CheckpointInterval, store.CheckpointPhase(owner), delivery.Value.CheckpointChanges, _rows.CheckpointAsync, DeactivateOnIdle);
     }
 
@@ -59,6 +72,10 @@ public sealed class ItemIndexShardGrain(
             if (Items.GetValueOrDefault(stats.ItemId) is { } known && known.Version >= stats.Version)
             {
                 continue;
+            }
+            if (Items.GetValueOrDefault(stats.ItemId)?.Terms != stats.Terms)
+            {
+                _content.Set(stats.ItemId, ContentText.Split(stats.Terms));
             }
             _items.Set(stats.ItemId, stats);
             changes++;
@@ -96,6 +113,21 @@ public sealed class ItemIndexShardGrain(
             .Take(count)
             .ToList();
         return Task.FromResult(page);
+    }
+
+    [ReadOnly]
+    public Task<ContentLookup> ContentMatches(string terms, string excludeItemId, int count, double support)
+    {
+        var scores = _content.Scores(ContentText.Split(terms), id => id != excludeItemId && Items[id].Available);
+        var found = ContentIndex.Top(scores, count, s => s.Similarity)
+            .Union(ContentIndex.Top(scores, count, s => s.Similarity * ContentBlend.Weight(Items[s.ItemId].Occurrence, support)))
+            .Select(m =>
+            {
+                var stats = Items[m.ItemId];
+                return new ContentMatch(m.ItemId, m.Similarity, stats.Occurrence, stats.Category);
+            })
+            .ToList();
+        return Task.FromResult(new ContentLookup(Version, found));
     }
 
     [ReadOnly]

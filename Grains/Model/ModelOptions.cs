@@ -77,6 +77,25 @@ public sealed class ModelOptions
     /// <summary>Weights kept per item (largest magnitude first): what is published and scored.</summary>
     public int EaseNeighbours { get; set; } = 100;
 
+    /// <summary>
+    /// Content (catalogue text: title, category, tags) for items with little co-occurrence: an item's neighbourhood is
+    /// (1 - w) co-occurrence + w content with w = ContentSupport / (ContentSupport + the item's occurrence), so w is 1
+    /// for a product no shopper holds yet and half at this many holders; the same weight of a content match decides how
+    /// much it counts in <see cref="ContentWeight"/>'s part. Zero turns content off (no content queries at all).
+    /// Chosen on a validation window (docs/quality.md).
+    /// </summary>
+    public double ContentSupport { get; set; } = 1;
+
+    /// <summary>
+    /// Weight of the content score in the hybrid score: the shopper's history items' content matches, each weighted
+    /// by how little co-occurrence it has, summed by affinity, scaled to [0, 1] per user and then to the user's best
+    /// score from the other parts, so the weight is the share of that score a perfect content match earns. What brings
+    /// new products into recommendations (always where a shopper has few other candidates). On Online Retail every
+    /// weight that brought new products into full lists cost the overall score (docs/quality.md), so the default is
+    /// the largest validated weight that cost nothing.
+    /// </summary>
+    public double ContentWeight { get; set; } = 0.25;
+
     /// <summary>How many candidates the embedding, and the item-to-item weights, each add to those of the neighbourhoods.</summary>
     public int EmbeddingCandidates { get; set; } = 100;
 
@@ -183,6 +202,7 @@ public sealed class ModelOptions
                      (nameof(EmbeddingRegularization), EmbeddingRegularization, false),
                      (nameof(NeighbourhoodWeight), NeighbourhoodWeight, true), (nameof(EmbeddingWeight), EmbeddingWeight, true),
                      (nameof(RepeatWeight), RepeatWeight, true), (nameof(EaseWeight), EaseWeight, true),
+                     (nameof(ContentSupport), ContentSupport, true), (nameof(ContentWeight), ContentWeight, true),
                      (nameof(EmbeddingConfidenceScale), EmbeddingConfidenceScale, true),
                  })
         {

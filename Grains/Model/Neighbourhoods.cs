@@ -3,8 +3,8 @@ namespace OrleansReco.Grains.Model;
 /// <summary>What the model knows of a candidate neighbour from the item index.</summary>
 public readonly record struct CandidateStats(int Occurrence, string? Category, bool Available);
 
-/// <summary>One neighbour of an item.</summary>
-public readonly record struct SimilarItem(string ItemId, double Similarity, int Support, string? Category);
+/// <summary>One neighbour of an item; <paramref name="Content"/> is the pair's content (text) similarity, 0 when none.</summary>
+public readonly record struct SimilarItem(string ItemId, double Similarity, int Support, string? Category, double Content = 0);
 
 public static class Neighbourhoods
 {

@@ -32,7 +32,7 @@ public sealed class RecommenderGrain(
         if (context.Personalization && context.History.Count > 0)
         {
             var weights = request.Weights
-                ?? new BlendWeights(_options.NeighbourhoodWeight, _options.EmbeddingWeight, _options.RepeatWeight, _options.EaseWeight);
+                ?? new BlendWeights(_options.NeighbourhoodWeight, _options.EmbeddingWeight, _options.RepeatWeight, _options.EaseWeight, _options.ContentWeight);
             if (!repeat) weights = weights with { Repeat = 0 };
             items.AddRange(await Personalised(context, excluded, request, weights, listedCategories));
         }
@@ -148,6 +148,8 @@ public sealed class RecommenderGrain(
                 ScoreSource.Own => new RecommendedItem(h.ItemId, h.Score, h.Because, RecommendationReason.Repeat),
                 // Suggested for the user's tastes as a whole; named after the history item most like it.
                 ScoreSource.Embedding => new RecommendedItem(h.ItemId, h.Score, model!.MostAlike(h.ItemId, historyItems), RecommendationReason.Embedding),
+                // Like a history item by its text: named after the history item that added most.
+                ScoreSource.Content => new RecommendedItem(h.ItemId, h.Score, h.Because, RecommendationReason.Content),
                 // Neighbourhood or learned item-to-item weights: both name the history item that added most.
                 _ => new RecommendedItem(h.ItemId, h.Score, h.Because, RecommendationReason.Similar),
             })
@@ -206,14 +208,12 @@ public sealed class RecommenderGrain(
     {
         var top = context.History.Take(_options.HistoryFanOut).ToList();
         var neighbourhoods = await Task.WhenAll(top.Select(async h =>
-            (h.ItemId, Neighbours: await GrainFactory.GetGrain<IItemGrain>(h.ItemId).GetNeighbours(_options.NeighbourhoodSize))));
-        var byItem = neighbourhoods.ToDictionary(
-            n => n.ItemId,
-            n => (IReadOnlyList<SimilarItem>)n.Neighbours.Select(x => new SimilarItem(x.ItemId, x.Similarity, x.Support, x.Category)).ToList(),
-            StringComparer.Ordinal);
+            (h.ItemId, Lists: await GrainFactory.GetGrain<IItemGrain>(h.ItemId).GetNeighbourhood(_options.NeighbourhoodSize))));
+        var byItem = neighbourhoods.ToDictionary(n => n.ItemId, n => SimilarItems(n.Lists.Neighbours), StringComparer.Ordinal);
+        var byContent = neighbourhoods.ToDictionary(n => n.ItemId, n => SimilarItems(n.Lists.NewByContent), StringComparer.Ordinal);
         var inCategory = category is null
             ? null
-            : byItem.Values.SelectMany(n => n)
+            : byItem.Values.Concat(byContent.Values).SelectMany(n => n)
                 .Where(n => string.Equals(n.Category, category, StringComparison.OrdinalIgnoreCase))
                 .Select(n => n.ItemId)
                 .ToHashSet(StringComparer.Ordinal);
@@ -221,6 +221,10 @@ public sealed class RecommenderGrain(
 
         var neighbourhood = weights.Neighbourhood > 0
             ? Scoring.Score(top.Select(h => (h.ItemId, h.Affinity)).ToList(), byItem, excluded, category)
+            : [];
+        // Content matches of the same history items, weighted towards items with little co-occurrence: new products.
+        var content = weights.Content > 0
+            ? Scoring.Score(top.Select(h => (h.ItemId, h.Affinity)).ToList(), byContent, excluded, category)
             : [];
         var own = weights.Repeat > 0
             ? context.History.Where(h => Allowed(h.ItemId)).Select(h => (h.ItemId, h.RepeatAffinity)).ToList()
@@ -234,7 +238,8 @@ public sealed class RecommenderGrain(
         var itemToItemScores = model is not null && weights.ItemToItem > 0 ? model.ItemToItem(history) : null;
 
         // Each trained part adds its own best candidates, then scores every candidate of the union that it knows.
-        var candidates = neighbourhood.Select(n => n.ItemId).Concat(own.Select(o => o.ItemId)).ToHashSet(StringComparer.Ordinal);
+        var candidates = neighbourhood.Select(n => n.ItemId).Concat(own.Select(o => o.ItemId)).Concat(content.Select(c => c.ItemId))
+            .ToHashSet(StringComparer.Ordinal);
         if (vector is not null)
         {
             candidates.UnionWith(model!.Top(vector, _options.EmbeddingCandidates, Allowed).Select(e => e.ItemId));
@@ -260,6 +265,9 @@ public sealed class RecommenderGrain(
             }
         }
 
-        return (HybridScoring.Parts(neighbourhood, embedding, own, itemToItem), model);
+        return (HybridScoring.Parts(neighbourhood, embedding, own, itemToItem, content), model);
     }
+
+    private static IReadOnlyList<SimilarItem> SimilarItems(IReadOnlyList<Neighbour> neighbours) =>
+        neighbours.Select(x => new SimilarItem(x.ItemId, x.Similarity, x.Support, x.Category, x.Content)).ToList();
 }

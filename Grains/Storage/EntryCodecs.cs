@@ -62,16 +62,21 @@ public static class EntryCodecs
             if (value.NewestDay is { } day) writer.Write7BitEncodedInt(day);
             writer.Write(value.Category is not null);
             if (value.Category is { } category) writer.Write(category);
-            writer.Write(value.Available);
+            // Availability and whether terms follow share one byte: rows written before terms existed hold 0 or 1 there.
+            writer.Write((byte)((value.Available ? 1 : 0) | (value.Terms is null ? 0 : 2)));
+            if (value.Terms is { } terms) writer.Write(terms);
         }
 
-        public ItemStats ReadValue(BinaryReader reader, string key) => new(
-            key,
-            Version: reader.Read7BitEncodedInt64(),
-            Occurrence: reader.Read7BitEncodedInt(),
-            PopularityLog2: reader.ReadDouble(),
-            NewestDay: reader.ReadBoolean() ? reader.Read7BitEncodedInt() : null,
-            Category: reader.ReadBoolean() ? reader.ReadString() : null,
-            Available: reader.ReadBoolean());
+        public ItemStats ReadValue(BinaryReader reader, string key)
+        {
+            var version = reader.Read7BitEncodedInt64();
+            var occurrence = reader.Read7BitEncodedInt();
+            var popularity = reader.ReadDouble();
+            int? newestDay = reader.ReadBoolean() ? reader.Read7BitEncodedInt() : null;
+            var category = reader.ReadBoolean() ? reader.ReadString() : null;
+            var flags = reader.ReadByte();
+            return new ItemStats(key, version, occurrence, popularity, newestDay, category,
+                Available: (flags & 1) != 0, Terms: (flags & 2) != 0 ? reader.ReadString() : null);
+        }
     }
 }

@@ -174,5 +174,36 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.DoesNotContain("replay:", environment.Out.ToString());
     }
 
+    [Fact]
+    public async Task Test_purchases_of_items_not_in_train_are_scored_apart_and_only_content_finds_them()
+    {
+        // Ten shoppers buy three red mugs, ten three garden spades; in the test window each buys a product no one
+        // bought before, of their own kind. Its title (from an Online Retail file) is all that can point at it.
+        var titles = new Dictionary<string, string>
+        {
+            ["10001"] = "RED CERAMIC MUG SMALL", ["10002"] = "RED CERAMIC MUG TALL", ["10003"] = "RED CERAMIC MUG SPOTTY",
+            ["20001"] = "GARDEN SPADE STEEL", ["20002"] = "GARDEN SPADE WOODEN", ["20003"] = "GARDEN SPADE CHILDS",
+            ["10009"] = "RED CERAMIC MUG LARGE", ["20009"] = "GARDEN SPADE LONG",
+        };
+        var users = Enumerable.Range(0, 20).Select(u => (User: $"{13000 + u}", Kind: u < 10 ? "1000" : "2000")).ToList();
+        var train = Path.Combine(_directory, "train.tsv");
+        var test = Path.Combine(_directory, "test.tsv");
+        var csv = Path.Combine(_directory, "online_retail.csv");
+        File.WriteAllLines(train, users.SelectMany(u => Enumerable.Range(1, 3).Select(i => $"{u.User}\t{u.Kind}{i}\t1\t{1300000000 + i}")));
+        File.WriteAllLines(test, users.Select(u => $"{u.User}\t{u.Kind}9\t1\t1310000000"));
+        File.WriteAllLines(csv, titles.Select((kv, n) => $"{536000 + n},{kv.Key},{kv.Value},1,2010-12-01 08:26:00,2.55,17850,United Kingdom")
+            .Prepend("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"));
+
+        var withContent = TestEnvironment.Create();
+        Assert.Equal(ExitCodes.Success, await ToolsApp.RunAsync(["evaluate", "--train", train, "--test", test, "--k", "4", "--items", csv], withContent, CancellationToken.None));
+        var without = TestEnvironment.Create();
+        Assert.Equal(ExitCodes.Success, await ToolsApp.RunAsync(
+            ["evaluate", "--train", train, "--test", test, "--k", "4", "--items", csv, "--model", "ContentSupport=0"], without, CancellationToken.None));
+
+        Assert.Contains("item text: 8 items with a title, 2 of the test's items not in train among them", withContent.Out.ToString());
+        Assert.Contains("items not in train: MAP@4 1.0000  nDCG@4 1.0000  Precision@4 0.2500  Recall@4 1.0000  (20 users, 20 pairs, 20 hit)", withContent.Out.ToString());
+        Assert.Contains("items not in train: MAP@4 0.0000  nDCG@4 0.0000  Precision@4 0.0000  Recall@4 0.0000  (20 users, 20 pairs, 0 hit)", without.Out.ToString());
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

@@ -24,7 +24,7 @@ public sealed class EvaluateCommand : ICommand
     public CommandSpec Spec { get; } = new(
         "evaluate",
         "Replay training events through an in-process cluster (or a running gateway), recommend for each test user and print MAP, nDCG, precision and recall at k, intra-list diversity and catalogue coverage.",
-        "evaluate --train FILE --test FILE [--k 10] [--mode discovery|repeat] [--out FILE] [--gateway URL] [--silos N] [--embedding-weight W,..] [--ease-weight W,..] [--repeat-weight W,..] [--diversity D,..] [--max-per-category N,..] [--categories FILE] [--model NAME=VALUE,..] [--few-events N] [--fill-only]",
+        "evaluate --train FILE --test FILE [--k 10] [--mode discovery|repeat] [--out FILE] [--gateway URL] [--silos N] [--embedding-weight W,..] [--ease-weight W,..] [--repeat-weight W,..] [--diversity D,..] [--max-per-category N,..] [--categories FILE] [--items CSV] [--content-weight W,..] [--model NAME=VALUE,..] [--few-events N] [--fill-only]",
         [
             new("train", "FILE", "Training events: user item rating timestamp (tab/space separated, .gz or plain)."),
             new("test", "FILE", "Test events, same format: a user's distinct items are what counts as relevant."),
@@ -37,6 +37,8 @@ public sealed class EvaluateCommand : ICommand
             new("diversity", "D[,D...]", "The request's diversity, 0-1 (default 0): each value is scored on the same replay and model."),
             new("max-per-category", "N[,N...]", "The request's maxPerCategory, 1-100 (default none); 0 in the list means none. Needs --categories to act."),
             new("categories", "FILE", "Item categories, item<TAB>category per line: the catalogue's, put into the cluster before the replay."),
+            new("items", "CSV", "Online Retail CSV (plain or .gz): each stock code's Description, from its first kept line, put into the cluster as the item's title before the replay (the catalogue text content similarity reads)."),
+            new("content-weight", "W[,W...]", "Weight of the content score in the blend (default: the model's)."),
             new("model", "NAME=VALUE[,...]", "Model settings for this run, as in the Reco:Model configuration section (e.g. HistoryFanOut=40,HalfLife=14.00:00:00): to tune on a validation window."),
             new("few-events", "N", "Test users keep only their last N training events (1-100), the rest of train as it is: how shoppers with that few events are served."),
             new("fill-only", null, "Also score the popularity fill alone, as a shopper with nothing personal before it would get it: their segment's popular items (for a light shopper, Reco:Model:SegmentFillMaxItems) then the shop's."),
@@ -77,16 +79,18 @@ public sealed class EvaluateCommand : ICommand
         IReadOnlyList<double?> embeddingWeights = args.String("embedding-weight") is { } e ? ParseWeights("embedding-weight", e) : [null];
         IReadOnlyList<double?> easeWeights = args.String("ease-weight") is { } ii ? ParseWeights("ease-weight", ii) : [null];
         IReadOnlyList<double?> repeatWeights = args.String("repeat-weight") is { } r ? ParseWeights("repeat-weight", r) : [null];
+        IReadOnlyList<double?> contentWeights = args.String("content-weight") is { } cw ? ParseWeights("content-weight", cw) : [null];
         if (discovery && repeatWeights[0] is not null) throw new UsageException("--repeat-weight applies to --mode repeat only.");
         IReadOnlyList<double> diversities = args.String("diversity") is { } d ? ParseList("diversity", d, 0, 1) : [0];
         var capValues = args.String("max-per-category") is { } c ? ParseList("max-per-category", c, 0, 100) : [0];
         if (capValues.Any(cap => cap != Math.Floor(cap))) throw new UsageException("--max-per-category takes whole numbers from 0 (no cap) to 100.");
         IReadOnlyList<int?> caps = capValues.Select(cap => cap == 0 ? null : (int?)cap).ToList();
         var categories = args.String("categories") is { } categoriesPath ? ReadCategories(categoriesPath) : null;
+        var titles = args.String("items") is { } itemsPath ? ReadTitles(itemsPath) : null;
         // Every combination is scored on the same replay and model; --out gets the first.
         var weights = embeddingWeights
-            .SelectMany(ew => easeWeights.SelectMany(iw => repeatWeights.SelectMany(rw =>
-                diversities.SelectMany(dv => caps.Select(cap => new WeightChoice(ew, iw, rw, dv, cap))))))
+            .SelectMany(ew => easeWeights.SelectMany(iw => repeatWeights.SelectMany(rw => contentWeights.SelectMany(cw =>
+                diversities.SelectMany(dv => caps.Select(cap => new WeightChoice(ew, iw, rw, dv, cap, cw)))))))
             .ToList();
 
         var relevant = test
@@ -97,12 +101,18 @@ public sealed class EvaluateCommand : ICommand
             .ToDictionary(g => g.Key, g => g.Select(e => e.ItemId).Distinct(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
         // What the cluster knows and so could list: coverage is the share of it that some list reaches.
         var catalogue = train.Select(e => e.ItemId).ToHashSet(StringComparer.Ordinal);
+        // Test purchases of items that first appear in the test window (none of train's events name them): only
+        // content (their catalogue text) can bring them into a list, so they are scored on their own beside the rest.
+        var newItemsRelevant = relevant
+            .Select(kv => (User: kv.Key, Items: (IReadOnlySet<string>)kv.Value.Where(i => !catalogue.Contains(i)).ToHashSet(StringComparer.Ordinal)))
+            .Where(u => u.Items.Count > 0)
+            .ToDictionary(u => u.User, u => u.Items, StringComparer.Ordinal);
         environment.Out.WriteLine($"train: {train.Count:N0} events, {trainItems.Count:N0} users; test: {test.Count:N0} events, {relevant.Count:N0} users; " +
             $"k = {k}, mode = {(discovery ? "discovery" : "repeat")}, " + (gateway is null ? $"{silos} silos" : $"gateway {gateway.AbsoluteUri}"));
 
         if (gateway is not null)
         {
-            await RunAgainstGatewayAsync(args, environment, gateway, concurrency, train, relevant, trainItems, catalogue, k, discovery, outPath, cancellationToken);
+            await RunAgainstGatewayAsync(args, environment, gateway, concurrency, train, relevant, newItemsRelevant, trainItems, catalogue, k, discovery, outPath, cancellationToken);
             return ExitCodes.Success;
         }
 
@@ -118,10 +128,17 @@ public sealed class EvaluateCommand : ICommand
             }
         }
         await using var cluster = await EvaluationCluster.StartAsync(silos, options => BindModelSettings(modelSettings, options));
+        if (categories is not null || titles is not null)
+        {
+            await UpsertCatalogueAsync(cluster, categories ?? [], titles ?? [], cancellationToken);
+        }
         if (categories is not null)
         {
-            await UpsertCategoriesAsync(cluster, categories, cancellationToken);
             environment.Out.WriteLine($"categories: {categories.Count:N0} items in {categories.Values.Distinct(StringComparer.OrdinalIgnoreCase).Count():N0} categories");
+        }
+        if (titles is not null)
+        {
+            environment.Out.WriteLine($"item text: {titles.Count:N0} items with a title, {newItemsRelevant.Values.SelectMany(i => i).Distinct().Count(titles.ContainsKey):N0} of the test's items not in train among them");
         }
         var runtimeBefore = RuntimeCost.Now();
         var replay = await TrainingReplay.RunAsync(cluster, train, concurrency, cancellationToken);
@@ -143,7 +160,7 @@ public sealed class EvaluateCommand : ICommand
         for (var w = 0; w < weights.Count; w++)
         {
             var choice = weights[w];
-            await RecommendAllAsync(environment, relevant, catalogue, itemModel is null ? null : itemModel.Similarity, k, Label(choice), w == 0 ? outPath : null, async user =>
+            await RecommendAllAsync(environment, relevant, newItemsRelevant, catalogue, itemModel is null ? null : itemModel.Similarity, k, Label(choice), w == 0 ? outPath : null, async user =>
             {
                 var items = (await recommender.Recommend(cluster.Pseudonym(user), Request(user, choice))).Items;
                 if (w == 0 && items.Any(i => i.Reason == RecommendationReason.Segment)) withSegmentItems++;
@@ -158,7 +175,7 @@ public sealed class EvaluateCommand : ICommand
             foreach (var segmentFirst in new[] { false, true })
             {
                 var inSegment = 0;
-                await RecommendAllAsync(environment, relevant, catalogue, itemModel is null ? null : itemModel.Similarity, k,
+                await RecommendAllAsync(environment, relevant, newItemsRelevant, catalogue, itemModel is null ? null : itemModel.Similarity, k,
                     segmentFirst ? "fill only, segment first: " : "fill only, shop's popularity: ", null, async user =>
                 {
                     var context = await cluster.Grains.GetGrain<IUserGrain>(cluster.Pseudonym(user)).GetContext();
@@ -185,12 +202,13 @@ public sealed class EvaluateCommand : ICommand
         RecommendationRequest Request(string user, WeightChoice w) => new(k, ExcludeSeen: discovery, Category: null,
             Exclude: discovery ? trainItems.GetValueOrDefault(user) ?? [] : [],
             Mode: discovery ? RecommendationMode.Discovery : RecommendationMode.Repeat,
-            Weights: w.Embedding is null && w.Ease is null && w.Repeat is null ? null : Blend(w),
+            Weights: w.Embedding is null && w.Ease is null && w.Repeat is null && w.Content is null ? null : Blend(w),
             Diversity: w.Diversity,
             MaxPerCategory: w.MaxPerCategory);
 
         BlendWeights Blend(WeightChoice w) => new(
-            defaults.NeighbourhoodWeight, w.Embedding ?? defaults.EmbeddingWeight, w.Repeat ?? defaults.RepeatWeight, w.Ease ?? defaults.EaseWeight);
+            defaults.NeighbourhoodWeight, w.Embedding ?? defaults.EmbeddingWeight, w.Repeat ?? defaults.RepeatWeight, w.Ease ?? defaults.EaseWeight,
+            w.Content ?? defaults.ContentWeight);
     }
 
     /// <summary>
@@ -206,7 +224,7 @@ public sealed class EvaluateCommand : ICommand
 
     /// <summary>Options that change the in-process cluster or ask it what the HTTP API does not offer.</summary>
     private static readonly string[] InProcessOnly =
-        ["silos", "model", "embedding-weight", "ease-weight", "repeat-weight", "diversity", "max-per-category", "categories", "few-events", "fill-only"];
+        ["silos", "model", "embedding-weight", "ease-weight", "repeat-weight", "diversity", "max-per-category", "categories", "items", "content-weight", "few-events", "fill-only"];
 
     /// <summary>
     /// The training events with each of <paramref name="users"/> cut to their last <paramref name="count"/> events (in
@@ -226,7 +244,7 @@ public sealed class EvaluateCommand : ICommand
     }
 
     /// <summary>Blend weights of one scoring pass (null: the model's) and the list options it asks with.</summary>
-    private sealed record WeightChoice(double? Embedding, double? Ease, double? Repeat, double Diversity = 0, int? MaxPerCategory = null);
+    private sealed record WeightChoice(double? Embedding, double? Ease, double? Repeat, double Diversity = 0, int? MaxPerCategory = null, double? Content = null);
 
     /// <summary>
     /// The same evaluation over HTTP against a running gateway: the training events are posted to
@@ -237,7 +255,8 @@ public sealed class EvaluateCommand : ICommand
     /// </summary>
     private static async Task RunAgainstGatewayAsync(
         ParsedArgs args, ToolsEnvironment environment, Uri gateway, int concurrency, List<StorefrontEvent> train,
-        Dictionary<string, IReadOnlySet<string>> relevant, Dictionary<string, List<string>> trainItems, IReadOnlySet<string> catalogue, int k, bool discovery,
+        Dictionary<string, IReadOnlySet<string>> relevant, Dictionary<string, IReadOnlySet<string>> newItemsRelevant,
+        Dictionary<string, List<string>> trainItems, IReadOnlySet<string> catalogue, int k, bool discovery,
         string? outPath, CancellationToken cancellationToken)
     {
         using var http = environment.CreateHttpClient();
@@ -252,7 +271,7 @@ public sealed class EvaluateCommand : ICommand
         await Task.Delay(refresh, environment.Time, cancellationToken); // the silos switch to the new model within their refresh period
 
         // No item vectors over HTTP: coverage only.
-        await RecommendAllAsync(environment, relevant, catalogue, null, k, "", outPath, async user =>
+        await RecommendAllAsync(environment, relevant, newItemsRelevant, catalogue, null, k, "", outPath, async user =>
         {
             var items = await client.RecommendAsync(user, discovery ? 100 : k, discovery, excludeSeen: discovery, cancellationToken);
             var seen = discovery ? trainItems.GetValueOrDefault(user) ?? [] : [];
@@ -262,10 +281,13 @@ public sealed class EvaluateCommand : ICommand
 
     /// <summary>
     /// Asks for every test user's list, one at a time, and prints the time per list and the metrics: the ranking
-    /// metrics, then intra-list diversity under <paramref name="similarity"/> (when there is one) and catalogue coverage.
+    /// metrics, then intra-list diversity under <paramref name="similarity"/> (when there is one) and catalogue coverage,
+    /// then the same ranking metrics on the test purchases of items not in train (<paramref name="newItemsRelevant"/>,
+    /// over the users who have any) when there are such.
     /// </summary>
     private static async Task RecommendAllAsync(
-        ToolsEnvironment environment, Dictionary<string, IReadOnlySet<string>> relevant, IReadOnlySet<string> catalogue,
+        ToolsEnvironment environment, Dictionary<string, IReadOnlySet<string>> relevant, Dictionary<string, IReadOnlySet<string>> newItemsRelevant,
+        IReadOnlySet<string> catalogue,
         Func<string, string, double>? similarity, int k, string label, string? outPath,
         Func<string, Task<List<RankedItem>>> recommend, CancellationToken cancellationToken)
     {
@@ -288,6 +310,13 @@ public sealed class EvaluateCommand : ICommand
         var diversity = similarity is null ? "" : string.Create(CultureInfo.InvariantCulture, $"ILD@{k} {ListDiversity.IntraList(ids.Values, k, similarity):F4}  ");
         environment.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{label}MAP@{k} {scores.MapAtK:F4}  nDCG@{k} {scores.NdcgAtK:F4}  Precision@{k} {scores.PrecisionAtK:F4}  Recall@{k} {scores.RecallAtK:F4}  ({scores.Users:N0} users)  {diversity}coverage@{k} {ListDiversity.Coverage(ids.Values, k, catalogue):F4}"));
+        if (newItemsRelevant.Count > 0)
+        {
+            var newItems = RankingMetrics.Score(newItemsRelevant, ids, k);
+            var hits = newItemsRelevant.Sum(u => ids.GetValueOrDefault(u.Key)?.Take(k).Count(u.Value.Contains) ?? 0);
+            environment.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{label}items not in train: MAP@{k} {newItems.MapAtK:F4}  nDCG@{k} {newItems.NdcgAtK:F4}  Precision@{k} {newItems.PrecisionAtK:F4}  Recall@{k} {newItems.RecallAtK:F4}  ({newItems.Users:N0} users, {newItemsRelevant.Sum(u => u.Value.Count):N0} pairs, {hits:N0} hit)"));
+        }
         if (outPath is not null)
         {
             await WriteListsAsync(outPath, lists, cancellationToken);
@@ -368,7 +397,8 @@ public sealed class EvaluateCommand : ICommand
         + (weights.Ease is { } i ? string.Create(CultureInfo.InvariantCulture, $"ease weight {i:G4}: ") : "")
         + (weights.Repeat is { } r ? string.Create(CultureInfo.InvariantCulture, $"repeat weight {r:G4}: ") : "")
         + (weights.Diversity > 0 ? string.Create(CultureInfo.InvariantCulture, $"diversity {weights.Diversity:G4}: ") : "")
-        + (weights.MaxPerCategory is { } cap ? $"max {cap} per category: " : "");
+        + (weights.MaxPerCategory is { } cap ? $"max {cap} per category: " : "")
+        + (weights.Content is { } cw ? string.Create(CultureInfo.InvariantCulture, $"content weight {cw:G4}: ") : "");
 
     /// <summary>item TAB category lines; blank lines and lines without a category are skipped, a malformed one stops the run.</summary>
     private static Dictionary<string, string> ReadCategories(string path)
@@ -387,14 +417,33 @@ public sealed class EvaluateCommand : ICommand
         return categories;
     }
 
-    /// <summary>Each item's category into the cluster as <c>PUT /v1/items/{id}</c> puts it, a few hundred at a time.</summary>
-    private static async Task UpsertCategoriesAsync(EvaluationCluster cluster, Dictionary<string, string> categories, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each product's title, from the first kept line of its stock code (as <c>import</c> takes it): the catalogue a shop
+    /// has before a product sells, so items first bought in the test window have their text from the start.
+    /// </summary>
+    private static Dictionary<string, string> ReadTitles(string path)
     {
-        foreach (var chunk in categories.Chunk(256))
+        if (!File.Exists(path)) throw new IOException($"File not found: {path}");
+        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var row in new OnlineRetailReader().ReadFile(path))
+        {
+            if (OnlineRetailReader.ToCatalogItem(row) is { Title: { } title } item) titles.TryAdd(item.ItemId, title);
+        }
+        return titles;
+    }
+
+    /// <summary>
+    /// Each item's category and title into the cluster as <c>PUT /v1/items/{id}</c> puts them, a few hundred at a time.
+    /// </summary>
+    private static async Task UpsertCatalogueAsync(
+        EvaluationCluster cluster, Dictionary<string, string> categories, Dictionary<string, string> titles, CancellationToken cancellationToken)
+    {
+        var items = categories.Keys.Union(titles.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        foreach (var chunk in items.Chunk(256))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await Task.WhenAll(chunk.Select(kv =>
-                cluster.Grains.GetGrain<IItemGrain>(kv.Key).Upsert(new ItemDetails(null, kv.Value, [], null, Available: true))));
+            await Task.WhenAll(chunk.Select(id => cluster.Grains.GetGrain<IItemGrain>(id).Upsert(
+                new ItemDetails(titles.GetValueOrDefault(id), categories.GetValueOrDefault(id), [], null, Available: true))));
         }
     }
 
