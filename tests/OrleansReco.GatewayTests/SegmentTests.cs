@@ -10,7 +10,7 @@ namespace OrleansReco.GatewayTests;
 
 /// <summary>
 /// A cluster of its own (segments are over every shopper of a cluster) with two segments of at least five shoppers, and
-/// the embedding and item-to-item parts of the blend off, so that a shopper whose one item has no neighbourhood gets
+/// the embedding, item-to-item and content parts of the blend off, so that a shopper whose one item has no neighbourhood gets
 /// a list of fill alone: what the fill is made of is then all there is to see.
 /// </summary>
 public sealed class SegmentClusterFixture : IAsyncLifetime
@@ -27,6 +27,7 @@ public sealed class SegmentClusterFixture : IAsyncLifetime
             model.SegmentMinShoppers = 5;
             model.EmbeddingWeight = 0;
             model.EaseWeight = 0;
+            model.ContentSupport = 0; // the items' category is text too: content would list the newcomer's category mates
             model.EmbeddingScheduleCheck = TimeSpan.FromDays(1); // every training here is the test's
         }));
         Cluster = builder.Build();
