@@ -219,12 +219,13 @@ public sealed class RecommenderGrain(
                 .ToHashSet(StringComparer.Ordinal);
         bool Allowed(string itemId) => !excluded.Contains(itemId) && (inCategory is null || inCategory.Contains(itemId));
 
+        var topAffinities = top.Select(h => (h.ItemId, h.Affinity)).ToList();
         var neighbourhood = weights.Neighbourhood > 0
-            ? Scoring.Score(top.Select(h => (h.ItemId, h.Affinity)).ToList(), byItem, excluded, category)
+            ? Scoring.Score(topAffinities, byItem, excluded, category)
             : [];
         // Content matches of the same history items, weighted towards items with little co-occurrence: new products.
         var content = weights.Content > 0
-            ? Scoring.Score(top.Select(h => (h.ItemId, h.Affinity)).ToList(), byContent, excluded, category)
+            ? Scoring.Score(topAffinities, byContent, excluded, category)
             : [];
         var own = weights.Repeat > 0
             ? context.History.Where(h => Allowed(h.ItemId)).Select(h => (h.ItemId, h.RepeatAffinity)).ToList()
