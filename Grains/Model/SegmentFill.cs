@@ -8,6 +8,10 @@ namespace OrleansReco.Grains.Model;
 /// </summary>
 public static class SegmentFill
 {
+    /// <summary>Whether the shopper is light enough for a segment fill: a caller checks before it fetches the model.</summary>
+    public static bool Applies(UserContext context, int maxHistoryItems) =>
+        context.Personalization && context.History.Count > 0 && context.History.Count <= maxHistoryItems;
+
     /// <summary>
     /// The popular items of the shopper's segment in <paramref name="model"/> (of <paramref name="category"/> if
     /// given), when the shopper has at least one and at most <paramref name="maxHistoryItems"/> history items; empty
@@ -16,8 +20,7 @@ public static class SegmentFill
     /// </summary>
     public static IReadOnlyList<PopularItem> For(EmbeddingModel? model, UserContext context, int maxHistoryItems, string? category)
     {
-        if (model is not { Segments.Count: > 0 } || !context.Personalization
-            || context.History.Count == 0 || context.History.Count > maxHistoryItems)
+        if (model is not { Segments.Count: > 0 } || !Applies(context, maxHistoryItems))
         {
             return [];
         }

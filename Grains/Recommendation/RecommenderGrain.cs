@@ -81,7 +81,7 @@ public sealed class RecommenderGrain(
     /// items; none with private popularity on, which publishes no segment lists (docs/privacy.md).
     /// </summary>
     private async Task<IReadOnlyList<PopularItem>> SegmentPopular(UserContext context, string? category) =>
-        _privatePopularity || _options.SegmentFillMaxItems == 0 || context.History.Count > _options.SegmentFillMaxItems
+        _privatePopularity || !SegmentFill.Applies(context, _options.SegmentFillMaxItems)
             ? []
             : SegmentFill.For(await models.CurrentAsync(), context, _options.SegmentFillMaxItems, category);
 
